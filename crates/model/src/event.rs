@@ -1,0 +1,130 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{EventId, Status, Timestamp};
+
+/// An event as a backend returns it. Read-only fields are optional because generic backends
+/// may omit them; unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    pub id: EventId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub location: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    #[serde(default)]
+    pub all_day: bool,
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+/// The writable fields: the body of POST and PUT, and what a form edits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventInput {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub location: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    #[serde(default)]
+    pub all_day: bool,
+    #[serde(default)]
+    pub status: Status,
+}
+
+impl Event {
+    pub fn input(&self) -> EventInput {
+        EventInput {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            location: self.location.clone(),
+            start: self.start,
+            end: self.end,
+            all_day: self.all_day,
+            status: self.status,
+        }
+    }
+
+    /// This event with its writable fields replaced, read-only ones kept.
+    pub fn with_input(&self, input: EventInput) -> Event {
+        Event {
+            id: self.id.clone(),
+            title: input.title,
+            description: input.description,
+            location: input.location,
+            start: input.start,
+            end: input.end,
+            all_day: input.all_day,
+            status: input.status,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    pub fn from_input(id: EventId, input: EventInput) -> Event {
+        Event {
+            id,
+            title: input.title,
+            description: input.description,
+            location: input.location,
+            start: input.start,
+            end: input.end,
+            all_day: input.all_day,
+            status: input.status,
+            version: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    /// The strong entity tag the contract derives from `version`.
+    pub fn etag(&self) -> Option<String> {
+        self.version.map(|v| format!("\"{v}\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tolerates_generic_backends() {
+        let e: Event = serde_json::from_str(
+            r#"{"id": 7, "title": "T", "start": "2026-12-01T09:00:00Z",
+                "end": "2026-12-01T10:00:00Z", "owner": {"name": "x"}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.id.as_str(), "7");
+        assert_eq!(e.status, Status::Confirmed);
+        assert_eq!(e.version, None);
+        assert_eq!(e.etag(), None);
+        assert_eq!(e.description, "");
+    }
+
+    #[test]
+    fn serialises_camel_case() {
+        let e: Event = serde_json::from_str(
+            r#"{"id": "1", "title": "T", "start": "2026-12-01T09:00:00Z",
+                "end": "2026-12-01T10:00:00Z", "allDay": true, "version": 3,
+                "status": "tentative"}"#,
+        )
+        .unwrap();
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["allDay"], true);
+        assert_eq!(v["status"], "tentative");
+        assert_eq!(e.etag().as_deref(), Some("\"3\""));
+    }
+}
