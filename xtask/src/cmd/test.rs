@@ -1,0 +1,426 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
+
+use crate::cmd::dist;
+use crate::install::{self, Browser, Needs};
+use crate::process::{self, Service};
+use crate::util::{args::Args, http, paint, paths, say, secs};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// One step of the suite.
+#[derive(Debug)]
+pub struct Step {
+    /// Name used by `--only` / `--skip` and in the summary.
+    pub name: &'static str,
+    /// One-line description.
+    pub about: &'static str,
+    /// Tools the step needs.
+    pub needs: Needs,
+}
+
+const NONE: Needs = Needs {
+    wasm_target: false,
+    trunk: false,
+    wasm_bindgen: false,
+    node_modules: false,
+    browser: false,
+};
+const WASM: Needs = Needs {
+    wasm_target: true,
+    ..NONE
+};
+
+/// The suite, in the order it runs.
+pub const STEPS: &[Step] = &[
+    Step {
+        name: "fmt",
+        about: "cargo fmt --all -- --check",
+        needs: NONE,
+    },
+    Step {
+        name: "clippy",
+        about: "cargo clippy --workspace --all-targets -- -D warnings",
+        needs: NONE,
+    },
+    Step {
+        name: "clippy-wasm",
+        about: "cargo clippy --target wasm32-unknown-unknown (app, query, model)",
+        needs: WASM,
+    },
+    Step {
+        name: "test",
+        about: "cargo test --workspace (native)",
+        needs: NONE,
+    },
+    Step {
+        name: "test-wasm",
+        about: "cargo test --target wasm32-unknown-unknown in headless Chromium",
+        needs: Needs {
+            wasm_target: true,
+            wasm_bindgen: true,
+            browser: true,
+            ..NONE
+        },
+    },
+    Step {
+        name: "app-build",
+        about: "trunk build --release --offline (dist/)",
+        needs: Needs::APP_BUILD,
+    },
+    Step {
+        name: "server-build",
+        about: "cargo build -p eventual-server",
+        needs: NONE,
+    },
+    Step {
+        name: "e2e",
+        about: "Playwright (e2e/) against the server on a fresh database serving dist/",
+        needs: Needs {
+            node_modules: true,
+            browser: true,
+            ..NONE
+        },
+    },
+];
+
+/// Which steps to run.
+#[derive(Debug, PartialEq)]
+pub struct Selection(Vec<&'static str>);
+
+impl Selection {
+    /// Parses `--only a,b`, `--skip a,b`, `--skip-e2e`; returns `None` for `--list`.
+    pub fn parse(args: Vec<String>) -> Result<Option<Self>> {
+        let mut args = Args::new(args);
+        let list = args.flag("--list");
+        let only = args.value("--only")?;
+        let mut skip: Vec<String> = args
+            .value("--skip")?
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        if args.flag("--skip-e2e") {
+            skip.push("e2e".into());
+        }
+        args.finish()?;
+        if list {
+            return Ok(None);
+        }
+        let known = |n: &str| -> Result<()> {
+            if STEPS.iter().any(|s| s.name == n) {
+                Ok(())
+            } else {
+                bail!("unknown step `{n}`; steps: {}", step_names())
+            }
+        };
+        for n in &skip {
+            known(n)?;
+        }
+        let only: Option<Vec<String>> = only.map(|o| o.split(',').map(str::to_string).collect());
+        if let Some(only) = &only {
+            for n in only {
+                known(n)?;
+            }
+        }
+        let chosen = STEPS
+            .iter()
+            .map(|s| s.name)
+            .filter(|n| only.as_ref().is_none_or(|o| o.iter().any(|x| x == n)))
+            .filter(|n| !skip.iter().any(|x| x == n))
+            .collect();
+        Ok(Some(Self(chosen)))
+    }
+
+    fn steps(&self) -> impl Iterator<Item = &'static Step> + '_ {
+        STEPS.iter().filter(|s| self.0.contains(&s.name))
+    }
+}
+
+fn step_names() -> String {
+    STEPS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+}
+
+enum Outcome {
+    Pass,
+    Fail(String),
+    NotRun,
+}
+
+/// Runs the selected steps and prints a summary; fails if any step failed.
+pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
+    let Some(selection) = Selection::parse(args)? else {
+        for s in STEPS {
+            println!("{:<13} {}", s.name, s.about);
+        }
+        return Ok(());
+    };
+    let total = Instant::now();
+    let needs = selection.steps().fold(NONE, |acc, s| acc.union(s.needs));
+    let install_started = Instant::now();
+    let browser = install::ensure(root, needs)?;
+    let install_time = install_started.elapsed();
+
+    let ctx = Ctx {
+        root,
+        browser: browser.unwrap_or_default(),
+    };
+    let steps: Vec<&Step> = selection.steps().collect();
+    let mut results: Vec<(&Step, Outcome, Duration)> = Vec::new();
+    let mut failed = false;
+    for (i, step) in steps.iter().enumerate() {
+        if failed {
+            results.push((step, Outcome::NotRun, Duration::ZERO));
+            continue;
+        }
+        say(format!(
+            "{} — {}",
+            paint("1", &format!("[{}/{}] {}", i + 1, steps.len(), step.name)),
+            step.about
+        ));
+        let started = Instant::now();
+        let outcome = match run_step(step.name, &ctx) {
+            Ok(()) => Outcome::Pass,
+            Err(e) => {
+                failed = true;
+                Outcome::Fail(format!("{e:#}"))
+            }
+        };
+        let took = started.elapsed();
+        say(format!(
+            "[{}/{}] {} {} in {}",
+            i + 1,
+            steps.len(),
+            step.name,
+            if failed { "FAILED" } else { "passed" },
+            secs(took)
+        ));
+        results.push((step, outcome, took));
+    }
+
+    eprintln!();
+    eprintln!("── cargo xtask test summary ──────────────────────────────");
+    eprintln!("  {:<13} {:<4}  {:>8}", "install", "ok", secs(install_time));
+    for (step, outcome, took) in &results {
+        let (label, time) = match outcome {
+            Outcome::Pass => (paint("32", "PASS"), secs(*took)),
+            Outcome::Fail(_) => (paint("31", "FAIL"), secs(*took)),
+            Outcome::NotRun => ("-   ".to_string(), "not run".into()),
+        };
+        eprintln!("  {:<13} {}  {:>8}", step.name, label, time);
+    }
+    eprintln!("  {:<13} {:<4}  {:>8}", "total", "", secs(total.elapsed()));
+    if let Some((step, Outcome::Fail(why), _)) = results
+        .iter()
+        .find(|(_, o, _)| matches!(o, Outcome::Fail(_)))
+    {
+        eprintln!();
+        bail!("step `{}` failed: {why}", step.name);
+    }
+    eprintln!("all {} steps passed", results.len());
+    Ok(())
+}
+
+struct Ctx<'a> {
+    root: &'a Path,
+    browser: Browser,
+}
+
+impl Ctx<'_> {
+    fn cargo(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(paths::cargo());
+        cmd.args(args).current_dir(self.root);
+        cmd
+    }
+}
+
+fn run_step(name: &str, ctx: &Ctx) -> Result<()> {
+    match name {
+        "fmt" => process::run(&mut ctx.cargo(&["fmt", "--all", "--", "--check"])),
+        "clippy" => process::run(&mut ctx.cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+        "clippy-wasm" => process::run(&mut ctx.cargo(&[
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "eventual",
+            "-p",
+            "eventual-query",
+            "-p",
+            "eventual-model",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+        "test" => process::run(&mut ctx.cargo(&["test", "--workspace"])),
+        "test-wasm" => test_wasm(ctx),
+        "app-build" => dist::build(ctx.root, "/"),
+        "server-build" => process::run(&mut ctx.cargo(&["build", "-p", "eventual-server"])),
+        "e2e" => e2e(ctx),
+        other => bail!("unknown step {other}"),
+    }
+}
+
+/// Chrome capabilities for wasm-bindgen-test-runner; it adds headless, no-sandbox and
+/// disable-dev-shm-usage itself (so this works as root too).
+pub fn webdriver_json(chromium: &Path) -> String {
+    let binary = chromium
+        .to_string_lossy()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    format!(
+        "{{\n  \"goog:chromeOptions\": {{\n    \"binary\": \"{binary}\",\n    \"args\": [\
+         \"--disable-gpu\", \"--no-first-run\", \"--disable-background-networking\", \
+         \"--disable-component-update\", \"--disable-sync\"]\n  }}\n}}\n"
+    )
+}
+
+fn test_wasm(ctx: &Ctx) -> Result<()> {
+    let dir = paths::target_dir(ctx.root).join("xtask");
+    std::fs::create_dir_all(&dir)?;
+    let caps = dir.join("webdriver.json");
+    std::fs::write(&caps, webdriver_json(&ctx.browser.chromium))?;
+    let mut cmd = ctx.cargo(&[
+        "test",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "eventual-query",
+        "-p",
+        "eventual",
+    ]);
+    cmd.env("CHROMEDRIVER", &ctx.browser.chromedriver)
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &caps);
+    // The runner's default (20 s per test binary) is tight on a busy two-core CI machine.
+    if std::env::var_os("WASM_BINDGEN_TEST_TIMEOUT").is_none() {
+        cmd.env("WASM_BINDGEN_TEST_TIMEOUT", "180");
+    }
+    process::run(&mut cmd)
+}
+
+/// A scratch directory removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(prefix: &str) -> Result<Self> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .subsec_nanos();
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn e2e(ctx: &Ctx) -> Result<()> {
+    let root = ctx.root;
+    let dist = root.join("dist");
+    let server_bin = paths::target_dir(root).join("debug/eventual-server");
+    if !dist.join("index.html").is_file() {
+        bail!("dist/index.html is missing; run the app-build step first (--only app-build,e2e)");
+    }
+    if !server_bin.is_file() {
+        bail!(
+            "{} is missing; run the server-build step first",
+            server_bin.display()
+        );
+    }
+    let tmp = TempDir::new("eventual-e2e")?;
+    let mut server = Service::spawn_with_ready_line(
+        "server",
+        Command::new(&server_bin)
+            .args(["--host", "127.0.0.1", "--port", "0", "--allow-fault-header"])
+            .arg("--db")
+            .arg(tmp.0.join("e2e.db"))
+            .arg("--static")
+            .arg(&dist)
+            .current_dir(root),
+    )?;
+    let base = server.wait_ready(Duration::from_secs(60))?;
+    http::wait_for_ok(
+        &format!("{base}/api/health"),
+        Duration::from_secs(20),
+        process::interruption,
+    )?;
+    say(format!(
+        "server ready at {base}/ (database {})",
+        tmp.0.join("e2e.db").display()
+    ));
+
+    let result = process::run(
+        Command::new(root.join("node_modules/.bin/playwright"))
+            .args(["test", "--config", "e2e/playwright.config.ts"])
+            .env("E2E_BASE_URL", format!("{base}/"))
+            .env("CHROMIUM_PATH", &ctx.browser.chromium)
+            .current_dir(root),
+    );
+    // Stop the server before the temporary database is deleted, whatever the outcome.
+    server.stop(Duration::from_secs(5));
+    drop(tmp);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Option<Selection>> {
+        Selection::parse(s.split_whitespace().map(String::from).collect())
+    }
+
+    #[test]
+    fn plain_run_selects_every_step_in_order() {
+        let all: Vec<&str> = STEPS.iter().map(|s| s.name).collect();
+        assert_eq!(parse("").unwrap(), Some(Selection(all)));
+    }
+
+    #[test]
+    fn only_and_skip_select_steps() {
+        assert_eq!(
+            parse("--only e2e,fmt").unwrap(),
+            Some(Selection(vec!["fmt", "e2e"]))
+        );
+        let s = parse("--skip-e2e --skip clippy,clippy-wasm")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.0,
+            vec!["fmt", "test", "test-wasm", "app-build", "server-build"]
+        );
+        assert_eq!(parse("--list").unwrap(), None);
+    }
+
+    #[test]
+    fn unknown_steps_are_rejected_with_the_list() {
+        let err = parse("--only lint").unwrap_err().to_string();
+        assert!(err.contains("lint") && err.contains("clippy-wasm"), "{err}");
+    }
+
+    #[test]
+    fn step_names_are_unique() {
+        let names: std::collections::HashSet<&str> = STEPS.iter().map(|s| s.name).collect();
+        assert_eq!(names.len(), STEPS.len());
+    }
+
+    #[test]
+    fn webdriver_json_names_the_browser_binary() {
+        let json = webdriver_json(Path::new("/usr/bin/chromium"));
+        assert!(json.contains("\"binary\": \"/usr/bin/chromium\""), "{json}");
+        assert!(json.contains("goog:chromeOptions"));
+        assert!(json.contains("--disable-gpu"));
+    }
+}
