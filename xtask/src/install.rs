@@ -48,7 +48,16 @@ impl Needs {
         browser: true,
     };
 
-    /// What building the app with Trunk needs.
+    /// What `trunk serve` needs (debug builds never run wasm-opt, so no Node.js).
+    pub const DEV: Needs = Needs {
+        wasm_target: true,
+        trunk: true,
+        wasm_bindgen: true,
+        node_modules: false,
+        browser: false,
+    };
+
+    /// What a release build of the app with Trunk needs.
     pub const APP_BUILD: Needs = Needs {
         wasm_target: true,
         trunk: true,

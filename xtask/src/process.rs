@@ -127,6 +127,7 @@ pub struct Service {
     child: Child,
     exited: Option<ExitStatus>,
     ready: Option<mpsc::Receiver<String>>,
+    stopped: bool,
 }
 
 impl Service {
@@ -153,6 +154,7 @@ impl Service {
             child,
             exited: None,
             ready: None,
+            stopped: false,
         })
     }
 
@@ -243,6 +245,10 @@ impl Service {
 
     /// Stops the whole process group: SIGTERM, up to `grace` to exit, then SIGKILL.
     pub fn stop(&mut self, grace: Duration) {
+        // Once only: after the leader is reaped its pid (= our group id) may be reused.
+        if std::mem::replace(&mut self.stopped, true) {
+            return;
+        }
         let was_running = matches!(self.exit_status(), Ok(None));
         self.signal_group(libc::SIGTERM);
         if was_running {

@@ -55,7 +55,7 @@ impl DevArgs {
 /// Runs the dev environment until Ctrl-C or until one of the two processes exits.
 pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     let args = DevArgs::parse(args)?;
-    install::ensure(root, Needs::APP_BUILD)?;
+    install::ensure(root, Needs::DEV)?;
 
     process::run(
         Command::new(paths::cargo())
