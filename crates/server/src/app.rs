@@ -1,0 +1,86 @@
+//! Assembling the router: API under its prefix with its layers, static files or a problem 404
+//! everywhere else.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::{middleware, Router};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Args;
+use crate::db::{self, Repo};
+use crate::extract::BODY_LIMIT;
+use crate::fault::{self, Faults};
+use crate::middleware::{api_not_found, log, problemize, timeout};
+use crate::routes::{self, AppState};
+use crate::{cors, static_files};
+
+/// An opened database and the router serving it.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub router: Router,
+    pub repo: Repo,
+}
+
+impl App {
+    /// Open (and migrate, and with `--seed` fill) the database and build the router.
+    pub async fn open(args: &Args) -> anyhow::Result<App> {
+        let pool = db::open(&args.db, args.max_connections).await?;
+        let repo = Repo::new(pool);
+        if args.seed {
+            let n = db::seed_if_empty(&repo).await?;
+            tracing::info!(inserted = n, "seed");
+        }
+        let router = router(args, repo.clone())?;
+        Ok(App { router, repo })
+    }
+}
+
+/// The whole HTTP surface for a repository.
+pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
+    let prefix = args.normalized_prefix();
+    let state = AppState {
+        repo,
+        prefix: prefix.clone(),
+    };
+    let outside_api = match &args.static_dir {
+        Some(dir) => static_files::router(dir),
+        None => Router::new().fallback(api_not_found),
+    };
+    let mut api = routes::api(state);
+    // With an empty prefix the API shares the root with static files, so the fallback is theirs.
+    api = if prefix.is_empty() {
+        api.fallback_service(outside_api.clone())
+    } else {
+        api.fallback(api_not_found)
+    };
+    // Layers run outside-in in the reverse order they are added.
+    api = api
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(Faults::from_args(args)),
+            fault::inject,
+        ))
+        .layer(middleware::from_fn_with_state(
+            Duration::from_millis(args.request_timeout_ms.max(1)),
+            timeout,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    if let Some(cors) = cors::layer(&args.cors_origins)? {
+        api = api.layer(cors);
+    }
+    api = api.layer(middleware::from_fn(problemize));
+    let app = if prefix.is_empty() {
+        api
+    } else {
+        Router::new()
+            .nest(&prefix, api)
+            .fallback_service(outside_api)
+    };
+    Ok(app.layer(middleware::from_fn(log)))
+}

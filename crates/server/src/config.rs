@@ -1,0 +1,144 @@
+//! Command-line flags. Tests build the same struct with [`Args::for_tests`] or `parse_from`.
+
+use std::path::PathBuf;
+
+use axum::http::Method;
+use clap::Parser;
+
+/// The database the server opens when `--db` is not given.
+pub const DEFAULT_DB: &str = "./data/eventual.db";
+
+/// `eventual-server`: the reference REST backend for Eventual (axum + SQLite).
+///
+/// Once listening it prints exactly one line to stdout,
+/// `eventual-server listening on http://HOST:PORT`, with the real port; logs go to stderr
+/// (filter with RUST_LOG, default `info`).
+#[derive(Clone, Debug, Parser)]
+#[command(name = "eventual-server", version, about, long_about = None)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on; 0 picks a free port (read it from the stdout ready line).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+
+    /// SQLite database file (parent directory and file are created when missing), or
+    /// `:memory:` for a private in-memory database that lives as long as the process.
+    #[arg(long, default_value = DEFAULT_DB)]
+    pub db: String,
+
+    /// Load about 20 sample events around today, only when the events table is empty.
+    #[arg(long)]
+    pub seed: bool,
+
+    /// Path prefix the REST API is mounted under (`/api` → `GET /api/events`); empty mounts it
+    /// at the root.
+    #[arg(long, default_value = "/api")]
+    pub api_prefix: String,
+
+    /// Serve a built app from this directory; GET paths outside the API that match no file
+    /// answer `DIR/index.html` (SPA fallback).
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
+
+    /// Allow cross-origin requests from this origin (repeatable). Without it the API is
+    /// same-origin only (no CORS headers at all).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+
+    /// Fault injection: fixed delay added before matching API requests.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+
+    /// Fault injection: random extra delay, uniform in 0..=MS, added to `--latency-ms`.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub jitter_ms: u64,
+
+    /// Fault injection: probability (0..1) that a matching API request fails with a 503
+    /// problem before reaching the database.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate, value_name = "F")]
+    pub fail_rate: f64,
+
+    /// Seed for the fault-injection random numbers, making delays and failures repeatable.
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
+
+    /// Methods that latency/jitter/fail-rate apply to, comma-separated (default: all but
+    /// OPTIONS, which is never faulted).
+    #[arg(long, value_delimiter = ',', value_parser = parse_method, value_name = "METHODS")]
+    pub fault_methods: Vec<Method>,
+
+    /// Honour the per-request header `X-Eventual-Fault: status=NNN; delay=MS; abort`.
+    /// Off by default: without this flag the header is ignored.
+    #[arg(long)]
+    pub allow_fault_header: bool,
+
+    /// Requests still running after this long are answered with a 503 problem.
+    #[arg(long, default_value_t = 10_000, value_name = "MS")]
+    pub request_timeout_ms: u64,
+
+    /// Most pooled SQLite connections for a file database (`:memory:` always uses one).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub max_connections: u32,
+}
+
+impl Args {
+    /// Defaults with an in-memory database: what most tests start from.
+    pub fn for_tests() -> Args {
+        Args::parse_from(["eventual-server", "--db", ":memory:", "--port", "0"])
+    }
+
+    /// The API prefix normalised to `""` or `/segment...` without a trailing slash.
+    pub fn normalized_prefix(&self) -> String {
+        let trimmed = self.api_prefix.trim().trim_matches('/');
+        if trimmed.is_empty() {
+            String::new()
+        } else {
+            format!("/{trimmed}")
+        }
+    }
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let f: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&f) {
+        Ok(f)
+    } else {
+        Err(format!("{f} is outside 0..=1"))
+    }
+}
+
+fn parse_method(s: &str) -> Result<Method, String> {
+    Method::from_bytes(s.trim().to_ascii_uppercase().as_bytes())
+        .map_err(|_| format!("{s:?} is not an HTTP method"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse() {
+        let a = Args::parse_from([
+            "x",
+            "--fault-methods",
+            "get,PATCH",
+            "--fail-rate",
+            "0.5",
+            "--cors-origin",
+            "http://a",
+            "--cors-origin",
+            "http://b",
+            "--api-prefix",
+            "/v1/",
+        ]);
+        assert_eq!(a.fault_methods, [Method::GET, Method::PATCH]);
+        assert_eq!(a.fail_rate, 0.5);
+        assert_eq!(a.cors_origins.len(), 2);
+        assert_eq!(a.normalized_prefix(), "/v1");
+        assert!(Args::try_parse_from(["x", "--fail-rate", "1.5"]).is_err());
+        assert_eq!(Args::for_tests().normalized_prefix(), "/api");
+    }
+}

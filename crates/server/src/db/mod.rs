@@ -1,0 +1,9 @@
+//! SQLite: opening the pool, migrations, the event queries and sample data.
+
+mod pool;
+mod repo;
+mod seed;
+
+pub use pool::{open, MEMORY};
+pub use repo::{stored_version, ListPage, Repo, WriteOutcome};
+pub use seed::{sample_events, seed_if_empty};

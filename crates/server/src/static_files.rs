@@ -1,0 +1,30 @@
+//! Serving a built app: files from a directory, `index.html` for any other GET path.
+
+use std::path::Path;
+
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The static files as a router to use as the app's fallback, with `Cache-Control: no-cache`
+/// on HTML so a new build is picked up at once (hashed asset files keep default caching).
+pub fn router(dir: &Path) -> Router {
+    let serve = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
+    Router::new()
+        .fallback_service(serve)
+        .layer(axum::middleware::map_response(no_cache_html))
+}
+
+async fn no_cache_html(mut res: Response) -> Response {
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if is_html {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    res
+}
