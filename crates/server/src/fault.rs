@@ -204,8 +204,13 @@ async fn abort(req: Request) -> Response {
     }
     let mut res = Response::new(Body::new(FailingBody));
     *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    res.extensions_mut().insert(Aborted);
     res
 }
+
+/// Marks a response whose body fails on purpose, so no layer replaces that body.
+#[derive(Clone, Copy, Debug)]
+pub struct Aborted;
 
 /// A body whose first read fails.
 struct FailingBody;

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::extract::too_large;
+use crate::fault::Aborted;
 use crate::problem::{ApiError, PROBLEM_JSON};
 
 /// Turn any error response that is not already a problem (axum's 405, a 413 from a layer)
@@ -21,7 +22,8 @@ pub async fn problemize(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    let aborted = res.extensions().get::<Aborted>().is_some();
+    if !(status.is_client_error() || status.is_server_error()) || is_problem || aborted {
         return res;
     }
     let (mut parts, _) = res.into_parts();

@@ -1,0 +1,125 @@
+//! CORS when configured (and none otherwise); static files with SPA fallback.
+
+use axum::http::{Method, StatusCode};
+
+use crate::common::*;
+
+#[tokio::test]
+async fn no_cors_headers_by_default() {
+    let app = app().await;
+    let res = app
+        .raw(
+            Method::GET,
+            "/api/events",
+            &[("origin", "http://evil.test")],
+            "",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.header("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn configured_origins_get_the_contract_headers() {
+    let app = app_with(&[
+        "--cors-origin",
+        "http://localhost:8080",
+        "--cors-origin",
+        "http://127.0.0.1:8080/",
+    ])
+    .await;
+    let res = app
+        .raw(
+            Method::OPTIONS,
+            "/api/events/1",
+            &[
+                ("origin", "http://127.0.0.1:8080"),
+                ("access-control-request-method", "PATCH"),
+                (
+                    "access-control-request-headers",
+                    "if-match, content-type, x-eventual-fault",
+                ),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        res.header("access-control-allow-origin"),
+        Some("http://127.0.0.1:8080")
+    );
+    let methods = header_list(&res, "access-control-allow-methods");
+    for m in ["get", "post", "put", "patch", "delete"] {
+        assert!(methods.contains(&m.to_string()), "{methods:?}");
+    }
+    let headers = header_list(&res, "access-control-allow-headers");
+    for h in ["if-match", "content-type", "x-eventual-fault"] {
+        assert!(headers.contains(&h.to_string()), "{headers:?}");
+    }
+    app.create(&event("A")).await;
+    let res = app
+        .raw(
+            Method::GET,
+            "/api/events/1",
+            &[("origin", "http://localhost:8080")],
+            "",
+        )
+        .await;
+    assert_eq!(
+        res.header("access-control-allow-origin"),
+        Some("http://localhost:8080")
+    );
+    let exposed = header_list(&res, "access-control-expose-headers");
+    for h in ["etag", "location", "x-total-count"] {
+        assert!(exposed.contains(&h.to_string()), "{exposed:?}");
+    }
+    // Errors carry CORS headers too, so the browser lets the app read them.
+    let res = app
+        .raw(
+            Method::GET,
+            "/api/events/9",
+            &[("origin", "http://localhost:8080")],
+            "",
+        )
+        .await;
+    res.problem(404);
+    assert!(res.header("access-control-allow-origin").is_some());
+    // Other origins get nothing.
+    let res = app
+        .raw(
+            Method::GET,
+            "/api/events",
+            &[("origin", "http://evil.test")],
+            "",
+        )
+        .await;
+    assert!(res.header("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn static_files_with_spa_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>Eventual</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app-123.js"), "console.log(1)").unwrap();
+    let app = app_with(&["--static", dir.path().to_str().unwrap()]).await;
+    let index = app.get("/").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&index.body).contains("Eventual"));
+    assert_eq!(index.header("cache-control"), Some("no-cache"));
+    let js = app.get("/app-123.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.header("content-type").unwrap().contains("javascript"));
+    assert_eq!(js.header("cache-control"), None);
+    let deep = app.get("/events/42").await;
+    assert_eq!(deep.status, StatusCode::OK);
+    assert_eq!(deep.body, index.body, "client routes get index.html");
+    assert_eq!(deep.header("cache-control"), Some("no-cache"));
+    // The API is untouched by the fallback.
+    app.get("/api/nope").await.problem(404);
+    app.get("/api/events/42").await.problem(404);
+    assert_eq!(app.get("/api/events").await.status, StatusCode::OK);
+}

@@ -1,0 +1,15 @@
+//! HTTP tests of eventual-server: the real router over real SQLite (in-memory or temp files),
+//! plus a real socket. One test binary so the suite links once.
+
+mod common;
+
+mod bad_input;
+mod concurrency;
+mod cors_static;
+mod durability;
+mod endpoints;
+mod errors;
+mod faults;
+mod list;
+mod merge_patch;
+mod socket;

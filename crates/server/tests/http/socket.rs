@@ -1,0 +1,131 @@
+//! The real server over a real socket: ready line, requests, abort, graceful shutdown.
+
+use std::time::Duration;
+
+use eventual_server::{Args, Server};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+use crate::common::*;
+
+async fn start(flags: &[&str]) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let mut argv = vec![
+        "eventual-server",
+        "--db",
+        ":memory:",
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+    ];
+    argv.extend_from_slice(flags);
+    let args = <Args as clap::Parser>::parse_from(argv);
+    let server = Server::bind(&args).await.unwrap();
+    let line = server.ready_line();
+    let port = server.local_addr().port();
+    assert_ne!(port, 0);
+    assert_eq!(
+        line,
+        format!("eventual-server listening on http://127.0.0.1:{port}")
+    );
+    let base = line
+        .trim_start_matches("eventual-server listening on ")
+        .to_owned();
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        server
+            .serve(async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+    });
+    (base, tx, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_the_api_over_tcp() {
+    let (base, stop, task) = start(&[]).await;
+    let http = reqwest::Client::new();
+    let res = http
+        .post(format!("{base}/api/events"))
+        .json(&event("Over TCP"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.headers()["etag"], "\"1\"");
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let res = http
+        .patch(format!("{base}{location}"))
+        .header("content-type", "application/merge-patch+json")
+        .header("if-match", "\"1\"")
+        .body(json!({"title": "Patched"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = http.get(format!("{base}/api/events")).send().await.unwrap();
+    assert_eq!(res.headers()["x-total-count"], "1");
+    let list: Value = res.json().await.unwrap();
+    assert_eq!(list[0]["title"], "Patched");
+    let res = http
+        .post(format!("{base}/api/events"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 100 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    stop.send(()).unwrap();
+    task.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abort_drops_the_connection_without_a_response() {
+    let (base, stop, task) = start(&["--allow-fault-header"]).await;
+    let http = reqwest::Client::new();
+    let err = http
+        .get(format!("{base}/api/events"))
+        .header("x-eventual-fault", "delay=20; abort")
+        .send()
+        .await
+        .expect_err("no response");
+    assert!(!err.is_status(), "{err}");
+    // The server is fine afterwards.
+    let res = http.get(format!("{base}/api/health")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    stop.send(()).unwrap();
+    task.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_in_flight_requests() {
+    let (base, stop, task) = start(&["--allow-fault-header"]).await;
+    let http = reqwest::Client::new();
+    let slow = tokio::spawn({
+        let http = http.clone();
+        let base = base.clone();
+        async move {
+            http.post(format!("{base}/api/events"))
+                .header("x-eventual-fault", "delay=300")
+                .json(&event("In flight"))
+                .send()
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop.send(()).unwrap();
+    let res = slow
+        .await
+        .unwrap()
+        .expect("the in-flight request completes");
+    assert_eq!(res.status(), 201);
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("serve returns after draining")
+        .unwrap();
+    // No longer accepting.
+    assert!(http.get(format!("{base}/api/health")).send().await.is_err());
+}
