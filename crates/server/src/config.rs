@@ -90,6 +90,18 @@ impl Args {
         Args::parse_from(["eventual-server", "--db", ":memory:", "--port", "0"])
     }
 
+    /// Parse flags as on the command line, without the program name:
+    /// `Args::from_flags(["--port", "0", "--seed"])`.
+    pub fn from_flags<I, T>(flags: I) -> Result<Args, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let argv = std::iter::once(std::ffi::OsString::from("eventual-server"))
+            .chain(flags.into_iter().map(Into::into));
+        Args::try_parse_from(argv)
+    }
+
     /// The API prefix normalised to `""` or `/segment...` without a trailing slash.
     pub fn normalized_prefix(&self) -> String {
         let trimmed = self.api_prefix.trim().trim_matches('/');
@@ -140,5 +152,10 @@ mod tests {
         assert_eq!(a.normalized_prefix(), "/v1");
         assert!(Args::try_parse_from(["x", "--fail-rate", "1.5"]).is_err());
         assert_eq!(Args::for_tests().normalized_prefix(), "/api");
+        let a = Args::from_flags(["--api-prefix", "", "--seed"]).unwrap();
+        assert_eq!(a.normalized_prefix(), "");
+        assert!(a.seed);
+        assert_eq!(a.db, DEFAULT_DB);
+        assert_eq!((a.host.as_str(), a.port), ("127.0.0.1", 3000));
     }
 }

@@ -98,3 +98,24 @@ async fn unconditional_patches_are_all_applied_in_turn() {
     // Every change was a new version: none overwrote another unseen.
     assert_eq!(app.get("/api/events/1").await.json()["version"], 21);
 }
+
+#[tokio::test]
+async fn the_version_check_and_the_write_are_one_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = file_app(&dir).await;
+    let created = app.create(&event("A")).await;
+    let current: eventual_model::Event = serde_json::from_value(created).unwrap();
+    let mut input = current.input();
+    input.title = "First".into();
+    let first = app.repo.update_if_version(1, 1, &input).await.unwrap();
+    assert_eq!(first.map(|e| e.version), Some(Some(2)));
+    // The same stale version now matches no row: a second writer cannot overwrite.
+    input.title = "Second".into();
+    assert_eq!(
+        app.repo.update_if_version(1, 1, &input).await.unwrap(),
+        None
+    );
+    assert!(!app.repo.delete_if_version(1, 1).await.unwrap());
+    assert_eq!(app.get("/api/events/1").await.json()["title"], "First");
+    assert!(app.repo.delete_if_version(1, 2).await.unwrap());
+}

@@ -123,3 +123,24 @@ async fn static_files_with_spa_fallback() {
     app.get("/api/events/42").await.problem(404);
     assert_eq!(app.get("/api/events").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_empty_prefix_mounts_the_api_at_the_root_beside_static_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>Root</title>",
+    )
+    .unwrap();
+    let app = app_with(&["--api-prefix", "", "--static", dir.path().to_str().unwrap()]).await;
+    let res = app
+        .json(Method::POST, "/events", &[], &event("At the root"))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    assert_eq!(res.header("location"), Some("/events/1"));
+    assert_eq!(app.get("/events/1").await.status, StatusCode::OK);
+    assert_eq!(app.get("/health").await.status, StatusCode::OK);
+    let page = app.get("/some/client/route").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&page.body).contains("Root"));
+}

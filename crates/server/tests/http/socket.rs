@@ -129,3 +129,56 @@ async fn shutdown_finishes_in_flight_requests() {
     // No longer accepting.
     assert!(http.get(format!("{base}/api/health")).send().await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_prints_exactly_one_ready_line_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eventual-server"))
+        .args(["--port", "0", "--seed", "--db"])
+        .arg(dir.path().join("e.db"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        (line, stdout)
+    });
+    let (line, mut stdout) = tokio::time::timeout(Duration::from_secs(20), line)
+        .await
+        .expect("ready line in time")
+        .unwrap();
+    let base = line
+        .trim_end()
+        .strip_prefix("eventual-server listening on http://127.0.0.1:")
+        .map(|port| format!("http://127.0.0.1:{port}"))
+        .unwrap_or_else(|| panic!("unexpected ready line {line:?}"));
+    let res = reqwest::get(format!("{base}/api/events")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["x-total-count"]
+            .to_str()
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            >= 18
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "", "nothing else on stdout");
+}
