@@ -1,1 +1,25 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
+mod abort;
+mod browser_events;
+mod client;
+pub mod core;
+mod key;
+mod mutation;
+mod optimistic;
+mod options;
+mod runtime;
+mod use_query;
+
+pub use crate::core::{
+    EntrySnapshot, LogEvent, LogRecord, MutationId, MutationRecord, MutationState, QueryError,
+    QueryStatus, RetryPolicy, Target,
+};
+pub use abort::AbortSignal;
+pub use client::{provide_query_client, use_query_client, QueryClient};
+pub use key::QueryKey;
+pub use mutation::{use_mutation, MutationHandle, MutationOptions};
+pub use optimistic::{MutationFailure, Optimistic};
+pub use options::{QueryClientOptions, QueryOptions};
+pub use use_query::{use_query, use_query_with_options, QueryResult};

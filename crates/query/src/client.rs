@@ -1,0 +1,435 @@
+//! The reactive shell: a `Copy` handle over the core cache, wired to Leptos triggers.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::abort::{AbortHandle, AbortSignal};
+use crate::core::{
+    Cache, Effect, EntrySnapshot, ErrorValue, LogRecord, MutationId, MutationRecord, QueryError,
+    RetryPolicy, Seq, Value,
+};
+use crate::options::{ms, QueryClientOptions};
+use crate::runtime::{now_ms, sleep, spawn};
+use crate::QueryKey;
+
+pub(crate) type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+/// A fetch failure: the error, and whether retrying may help.
+pub(crate) type FetchError = (ErrorValue, bool);
+type FetchFn = Rc<dyn Fn(QueryKey, AbortSignal) -> LocalFuture<Result<Value, FetchError>>>;
+
+/// How to (re)fetch one key: registered by its readers, used by refetches from anywhere.
+#[derive(Clone)]
+pub(crate) struct Fetcher {
+    pub run: FetchFn,
+    pub retry: RetryPolicy,
+    pub stale_time_ms: u64,
+    pub gc_time_ms: u64,
+}
+
+impl Fetcher {
+    pub fn new<T, E, F, Fut>(
+        fetch: F,
+        retry: RetryPolicy,
+        stale_time_ms: u64,
+        gc_time_ms: u64,
+    ) -> Self
+    where
+        T: PartialEq + 'static,
+        E: QueryError,
+        F: Fn(QueryKey, AbortSignal) -> Fut + 'static,
+        Fut: Future<Output = Result<T, E>> + 'static,
+    {
+        let run: FetchFn = Rc::new(move |key, signal| {
+            let fut = fetch(key, signal);
+            Box::pin(async move {
+                fut.await.map(Value::new).map_err(|e| {
+                    let retryable = e.is_retryable();
+                    (ErrorValue::new(e), retryable)
+                })
+            })
+        });
+        Self {
+            run,
+            retry,
+            stale_time_ms,
+            gc_time_ms,
+        }
+    }
+}
+
+/// Re-runs a mutation's send loop (for [`QueryClient::retry`]).
+pub(crate) type Runner = Rc<dyn Fn(QueryClient)>;
+
+pub(crate) struct Inner {
+    pub cache: Cache,
+    pub options: QueryClientOptions,
+    data_triggers: HashMap<QueryKey, ArcTrigger>,
+    status_triggers: HashMap<QueryKey, ArcTrigger>,
+    meta: ArcTrigger,
+    fetchers: HashMap<QueryKey, Fetcher>,
+    aborts: HashMap<QueryKey, (Seq, AbortHandle)>,
+    pub runners: HashMap<MutationId, Runner>,
+    /// Send seq of the mutation whose success callback is running (see `set_query_data`).
+    pub scope: Option<Seq>,
+}
+
+/// Handle to the query cache. Cheap to copy; mutations belong to it, not to components.
+///
+/// Get it with [`provide_query_client`] at the root and [`use_query_client`] below.
+#[derive(Clone, Copy)]
+pub struct QueryClient {
+    inner: StoredValue<Rc<RefCell<Inner>>, LocalStorage>,
+}
+
+/// Creates a client, provides it as context and listens to focus / visibility / online events.
+pub fn provide_query_client(options: QueryClientOptions) -> QueryClient {
+    let client = QueryClient::new(options);
+    provide_context(client);
+    crate::browser_events::install(client);
+    client
+}
+
+/// The client provided by an ancestor.
+///
+/// # Panics
+/// If no ancestor called [`provide_query_client`].
+pub fn use_query_client() -> QueryClient {
+    use_context::<QueryClient>()
+        .expect("use_query_client: call provide_query_client in an ancestor component")
+}
+
+impl QueryClient {
+    /// A client owned by the current reactive owner (not put in context).
+    pub fn new(options: QueryClientOptions) -> Self {
+        let inner = Inner {
+            cache: Cache::new(options.log_capacity),
+            options,
+            data_triggers: HashMap::new(),
+            status_triggers: HashMap::new(),
+            meta: ArcTrigger::new(),
+            fetchers: HashMap::new(),
+            aborts: HashMap::new(),
+            runners: HashMap::new(),
+            scope: None,
+        };
+        Self {
+            inner: StoredValue::new_local(Rc::new(RefCell::new(inner))),
+        }
+    }
+
+    /// Runs `f` on the state, or returns `None` if the client was disposed.
+    pub(crate) fn try_with<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> Option<R> {
+        let rc = self.inner.try_with_value(Rc::clone)?;
+        let mut inner = rc.borrow_mut();
+        Some(f(&mut inner))
+    }
+
+    /// Runs a core transition, then performs its effects.
+    pub(crate) fn run<R>(&self, f: impl FnOnce(&mut Inner, u64) -> R) -> Option<R> {
+        let out = self.try_with(|i| f(i, now_ms()))?;
+        self.flush();
+        Some(out)
+    }
+
+    /// Performs pending core effects outside the borrow: abort, notify, refetch.
+    pub(crate) fn flush(&self) {
+        let Some((effects, triggers, aborts, refetch)) = self.try_with(|i| {
+            let effects = i.cache.drain_effects();
+            let mut triggers = Vec::new();
+            let mut aborts = Vec::new();
+            let mut refetch = Vec::new();
+            for effect in &effects {
+                match effect {
+                    Effect::Data(k) => triggers.extend(i.data_triggers.get(k).cloned()),
+                    Effect::Status(k) => triggers.extend(i.status_triggers.get(k).cloned()),
+                    Effect::Abort(k, seq) => {
+                        if i.aborts.get(k).is_some_and(|(s, _)| s == seq) {
+                            aborts.extend(i.aborts.remove(k).map(|(_, h)| h));
+                        }
+                    }
+                    Effect::Refetch(k) => {
+                        if i.cache.observers(k) > 0 && i.fetchers.contains_key(k) {
+                            refetch.push(k.clone());
+                        }
+                    }
+                }
+            }
+            if !effects.is_empty() {
+                triggers.push(i.meta.clone());
+            }
+            (effects, triggers, aborts, refetch)
+        }) else {
+            return;
+        };
+        drop(effects);
+        for handle in aborts {
+            handle.abort();
+        }
+        for trigger in triggers {
+            trigger.notify();
+        }
+        for key in refetch {
+            self.fetch(&key);
+        }
+    }
+
+    fn track(&self, key: &QueryKey, data: bool) {
+        let trigger = self.try_with(|i| {
+            let map = if data {
+                &mut i.data_triggers
+            } else {
+                &mut i.status_triggers
+            };
+            map.entry(key.clone()).or_default().clone()
+        });
+        if let Some(t) = trigger {
+            t.track();
+        }
+    }
+
+    fn track_meta(&self) {
+        if let Some(t) = self.try_with(|i| i.meta.clone()) {
+            t.track();
+        }
+    }
+
+    /// The client's options.
+    pub fn options(&self) -> QueryClientOptions {
+        self.try_with(|i| i.options.clone()).unwrap_or_default()
+    }
+
+    // ---- data access ----
+
+    /// The value on screen for `key` (confirmed data with pending edits applied). Untracked.
+    pub fn get_query_data<T: Clone + 'static>(&self, key: &QueryKey) -> Option<T> {
+        self.try_with(|i| i.cache.shown(key)?.downcast_ref::<T>().cloned())
+            .flatten()
+    }
+
+    /// Like [`get_query_data`](Self::get_query_data), but re-runs the reactive scope reading it
+    /// when (and only when) that key's shown value changes.
+    pub fn query_data<T: Clone + 'static>(&self, key: &QueryKey) -> Option<T> {
+        self.track(key, true);
+        self.get_query_data(key)
+    }
+
+    /// Whether `key` has a value on screen. Tracked like [`query_data`](Self::query_data).
+    pub fn has_query_data(&self, key: &QueryKey) -> bool {
+        self.track(key, true);
+        self.try_with(|i| i.cache.shown(key).is_some())
+            .unwrap_or(false)
+    }
+
+    /// The last fetch error of `key`, if it is an `E`. Tracked by the key's status.
+    pub fn query_error<E: Clone + 'static>(&self, key: &QueryKey) -> Option<E> {
+        self.track(key, false);
+        self.try_with(|i| i.cache.error(key)?.downcast_ref::<E>().cloned())
+            .flatten()
+    }
+
+    /// Whether a fetch of `key` is in flight. Tracked.
+    pub fn is_fetching(&self, key: &QueryKey) -> bool {
+        self.track(key, false);
+        self.try_with(|i| i.cache.is_fetching(key)).unwrap_or(false)
+    }
+
+    /// Whether `key` is stale (would refetch on mount / focus). Tracked by status changes.
+    pub fn is_stale(&self, key: &QueryKey) -> bool {
+        self.track(key, false);
+        self.try_with(|i| i.cache.is_stale(key, now_ms()))
+            .unwrap_or(true)
+    }
+
+    /// Sets the confirmed data of `key` (pending edits stay on top).
+    ///
+    /// Called from a mutation's success callback, it carries that mutation's send order and is
+    /// ignored if newer data already landed.
+    pub fn set_query_data<T: Clone + PartialEq + 'static>(&self, key: &QueryKey, value: T) {
+        self.run(|i, now| {
+            let scope = i.scope;
+            i.cache.set_base(key, Value::new(value), scope, now)
+        });
+    }
+
+    /// Edits the confirmed data of `key` in place (no-op if there is none).
+    pub fn update_query_data<T: Clone + PartialEq + 'static>(
+        &self,
+        key: &QueryKey,
+        f: impl FnOnce(&mut T),
+    ) {
+        let current = self
+            .try_with(|i| i.cache.base(key)?.value.downcast_ref::<T>().cloned())
+            .flatten();
+        if let Some(mut value) = current {
+            f(&mut value);
+            self.set_query_data(key, value);
+        }
+    }
+
+    /// Marks every key under `prefix` stale and refetches the ones being read.
+    pub fn invalidate_queries(&self, prefix: &QueryKey) {
+        self.run(|i, _| i.cache.invalidate(prefix));
+    }
+
+    /// Aborts in-flight fetches under `prefix`; their answers are never written.
+    pub fn cancel_queries(&self, prefix: &QueryKey) {
+        self.run(|i, _| i.cache.cancel(prefix));
+    }
+
+    /// Drops every key under `prefix`.
+    pub fn remove_queries(&self, prefix: &QueryKey) {
+        self.run(|i, _| {
+            for key in i.cache.remove(prefix) {
+                i.fetchers.remove(&key);
+            }
+        });
+    }
+
+    /// Refetches `key` now (if a reader registered how), unless a fetch is already in flight.
+    pub fn refetch(&self, key: &QueryKey) {
+        self.fetch(key);
+    }
+
+    /// Refetches every stale key that is being read (what focus / reconnect do).
+    pub fn refetch_stale(&self) {
+        let keys = self
+            .try_with(|i| i.cache.stale_observed(now_ms()))
+            .unwrap_or_default();
+        for key in keys {
+            self.fetch(&key);
+        }
+    }
+
+    // ---- introspection (tracked: a devtools panel re-renders on any change) ----
+
+    /// Every entry, for devtools. Tracked.
+    pub fn entries(&self) -> Vec<EntrySnapshot> {
+        self.track_meta();
+        self.try_with(|i| i.cache.snapshots(now_ms()))
+            .unwrap_or_default()
+    }
+
+    /// Mutations pending, retrying, awaiting their refetch, or failed (kept for retry). Tracked.
+    pub fn pending_mutations(&self) -> Vec<MutationRecord> {
+        self.track_meta();
+        self.try_with(|i| i.cache.mutations()).unwrap_or_default()
+    }
+
+    /// The transaction log, oldest first. Tracked.
+    pub fn transaction_log(&self) -> Vec<LogRecord> {
+        self.track_meta();
+        self.try_with(|i| i.cache.log().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    // ---- readers ----
+
+    /// A reader of `key` mounted: registers how to fetch it and fetches if stale.
+    pub(crate) fn observe(&self, key: &QueryKey, fetcher: Fetcher) {
+        self.run(|i, now| {
+            i.cache.observe(key, fetcher.stale_time_ms, now);
+            i.fetchers.insert(key.clone(), fetcher);
+        });
+        let stale = self
+            .try_with(|i| i.cache.is_stale(key, now_ms()))
+            .unwrap_or(false);
+        if stale {
+            self.fetch(key);
+        }
+    }
+
+    /// A reader of `key` went away; `abort` also cancels its fetch if nobody else reads it.
+    pub(crate) fn unobserve(&self, key: &QueryKey, abort: bool) {
+        let gc = self.run(|i, now| {
+            i.cache.unobserve(key, now);
+            let unread = i.cache.observers(key) == 0;
+            if unread && abort {
+                i.cache.cancel_key(key);
+            }
+            let gc_time = i
+                .fetchers
+                .get(key)
+                .map_or(ms(i.options.gc_time), |f| f.gc_time_ms);
+            unread.then_some(gc_time)
+        });
+        if let Some(Some(gc_time)) = gc {
+            let client = *self;
+            let key = key.clone();
+            spawn(async move {
+                sleep(gc_time).await;
+                client.collect(&key, gc_time);
+            });
+        }
+    }
+
+    /// Drops `key` if it has been unread for `gc_time` ms.
+    fn collect(&self, key: &QueryKey, gc_time: u64) {
+        self.run(|i, now| {
+            if i.cache.collect(key, gc_time, now) {
+                i.fetchers.remove(key);
+                i.aborts.remove(key);
+            }
+        });
+        // Notify before dropping triggers so stale subscribers re-read.
+        self.try_with(|i| {
+            if !i.cache.contains(key) {
+                i.data_triggers.remove(key);
+                i.status_triggers.remove(key);
+            }
+        });
+    }
+
+    /// Starts a fetch of `key` unless one is in flight or nobody registered a fetcher.
+    pub(crate) fn fetch(&self, key: &QueryKey) {
+        let started = self.run(|i, now| {
+            let fetcher = i.fetchers.get(key)?.clone();
+            let seq = i.cache.begin_fetch(key, now)?;
+            let (handle, signal) = AbortHandle::new();
+            i.aborts.insert(key.clone(), (seq, handle));
+            Some((fetcher, seq, signal))
+        });
+        let Some(Some((fetcher, seq, signal))) = started else {
+            return;
+        };
+        let client = *self;
+        let key = key.clone();
+        spawn(async move {
+            let mut attempt = 1;
+            loop {
+                let result = (fetcher.run)(key.clone(), signal.clone()).await;
+                let current = client
+                    .try_with(|i| i.cache.is_current_fetch(&key, seq))
+                    .unwrap_or(false);
+                if signal.is_aborted() || !current {
+                    return;
+                }
+                match result {
+                    Err((_, true)) if fetcher.retry.delay_before(attempt + 1).is_some() => {
+                        let delay = fetcher.retry.delay_before(attempt + 1).unwrap_or(0);
+                        sleep(delay).await;
+                        attempt += 1;
+                        let current = client
+                            .try_with(|i| i.cache.is_current_fetch(&key, seq))
+                            .unwrap_or(false);
+                        if signal.is_aborted() || !current {
+                            return;
+                        }
+                    }
+                    result => {
+                        client.run(|i, now| {
+                            i.aborts.remove(&key);
+                            i.cache
+                                .complete_fetch(&key, seq, result.map_err(|(e, _)| e), now)
+                        });
+                        return;
+                    }
+                }
+            }
+        });
+    }
+}

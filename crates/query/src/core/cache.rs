@@ -1,0 +1,663 @@
+//! The pure cache state machine: entries + overlay + ledger + log.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::entry::{Base, Entry, EntrySnapshot, QueryStatus};
+use super::ledger::{Ledger, MutationId, MutationRecord, MutationState};
+use super::log::{LogEvent, LogRecord, Millis, TxLog};
+use super::overlay::{Layer, Overlay, Patch, Target};
+use super::seq::{Seq, SeqCounter};
+use super::value::{ErrorValue, Value};
+use crate::QueryKey;
+
+/// Something the shell must do after a core operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// The shown value of a key changed: wake its data readers.
+    Data(QueryKey),
+    /// Fetch status, error or staleness of a key changed.
+    Status(QueryKey),
+    /// Abort the in-flight fetch `seq` of a key (its answer will be ignored anyway).
+    Abort(QueryKey, Seq),
+    /// Fetch this key again if someone is reading it.
+    Refetch(QueryKey),
+}
+
+/// What became of a fetch answer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FetchOutcome {
+    /// It became the key's confirmed data.
+    Applied,
+    /// The error was recorded.
+    Errored,
+    /// Ignored: cancelled, superseded, or older than the data already there.
+    Discarded,
+}
+
+/// Most failed mutations kept for a later retry.
+const PARKED_LIMIT: usize = 64;
+
+/// The cache's whole state, as plain data with pure transitions.
+///
+/// Every method takes the current time; effects for the IO shell accumulate until
+/// [`Cache::drain_effects`].
+///
+/// ```
+/// use eventual_query::core::{Cache, Patch, Target, Value};
+/// use eventual_query::QueryKey;
+/// let key = QueryKey::from("count");
+/// let mut cache = Cache::default();
+/// let fetch = cache.begin_fetch(&key, 0).unwrap();
+/// cache.complete_fetch(&key, fetch, Ok(Value::new(1)), 1);
+/// let m = cache.start_mutation("inc", vec![Patch::new::<i32>(Target::Key(key.clone()), |n| n + 1)], vec![], 2);
+/// assert_eq!(cache.shown(&key).unwrap().downcast_ref::<i32>(), Some(&2));
+/// cache.mark_sent(m, 2);
+/// cache.fail(m, "500", 3); // rollback
+/// assert_eq!(cache.shown(&key).unwrap().downcast_ref::<i32>(), Some(&1));
+/// ```
+#[derive(Debug)]
+pub struct Cache {
+    entries: BTreeMap<QueryKey, Entry>,
+    overlay: Overlay,
+    ledger: Ledger,
+    parked: HashMap<MutationId, Layer>,
+    seq: SeqCounter,
+    log: TxLog,
+    effects: Vec<Effect>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self::new(TxLog::DEFAULT_CAPACITY)
+    }
+}
+
+impl Cache {
+    /// An empty cache whose log keeps `log_capacity` records.
+    pub fn new(log_capacity: usize) -> Self {
+        Self {
+            entries: BTreeMap::new(),
+            overlay: Overlay::default(),
+            ledger: Ledger::default(),
+            parked: HashMap::new(),
+            seq: SeqCounter::default(),
+            log: TxLog::new(log_capacity),
+            effects: Vec::new(),
+        }
+    }
+
+    /// Takes the effects accumulated since the last call.
+    pub fn drain_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    // ---- reads ----
+
+    /// The value on screen: confirmed data with every active patch applied.
+    pub fn shown(&self, key: &QueryKey) -> Option<&Value> {
+        self.entries.get(key)?.shown.as_ref()
+    }
+
+    /// The confirmed server data.
+    pub fn base(&self, key: &QueryKey) -> Option<&Base> {
+        self.entries.get(key)?.base.as_ref()
+    }
+
+    /// The last fetch error of a key.
+    pub fn error(&self, key: &QueryKey) -> Option<&ErrorValue> {
+        self.entries.get(key)?.error.as_ref()
+    }
+
+    /// Whether a fetch of `key` is in flight.
+    pub fn is_fetching(&self, key: &QueryKey) -> bool {
+        self.entries.get(key).is_some_and(|e| e.in_flight.is_some())
+    }
+
+    /// Whether `seq` is still the fetch whose answer `key` will accept.
+    pub fn is_current_fetch(&self, key: &QueryKey, seq: Seq) -> bool {
+        self.entries
+            .get(key)
+            .is_some_and(|e| e.in_flight == Some(seq))
+    }
+
+    /// Whether the key should be refetched on next read (missing keys are stale).
+    pub fn is_stale(&self, key: &QueryKey, now: Millis) -> bool {
+        self.entries.get(key).is_none_or(|e| e.is_stale(now))
+    }
+
+    /// Whether the key is cached.
+    pub fn contains(&self, key: &QueryKey) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// Number of mounted readers.
+    pub fn observers(&self, key: &QueryKey) -> usize {
+        self.entries.get(key).map_or(0, |e| e.observers)
+    }
+
+    /// Cached keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &QueryKey> {
+        self.entries.keys()
+    }
+
+    /// Cached keys matching `target`.
+    pub fn keys_matching(&self, target: &Target) -> Vec<QueryKey> {
+        self.entries
+            .keys()
+            .filter(|k| target.matches(k))
+            .cloned()
+            .collect()
+    }
+
+    /// Whether optimistic patches show on `key`.
+    pub fn has_pending(&self, key: &QueryKey) -> bool {
+        let seq = self.entries.get(key).map_or(Seq(0), Entry::base_seq);
+        self.overlay.has_active(key, seq)
+    }
+
+    /// Devtools view of every entry.
+    pub fn snapshots(&self, now: Millis) -> Vec<EntrySnapshot> {
+        self.entries
+            .iter()
+            .map(|(key, e)| EntrySnapshot {
+                key: key.clone(),
+                status: if e.error.is_some() {
+                    QueryStatus::Error
+                } else if e.base.is_some() {
+                    QueryStatus::Success
+                } else {
+                    QueryStatus::Pending
+                },
+                is_fetching: e.in_flight.is_some(),
+                age_ms: e.base.as_ref().map(|b| now.saturating_sub(b.updated_at)),
+                observers: e.observers,
+                is_stale: e.is_stale(now),
+                has_pending: self.overlay.has_active(key, e.base_seq()),
+                error: e.error.as_ref().map(|x| x.message().to_owned()),
+            })
+            .collect()
+    }
+
+    /// Mutations not yet settled, plus succeeded ones still showing until their refetch lands,
+    /// plus failed ones kept for a retry.
+    pub fn mutations(&self) -> Vec<MutationRecord> {
+        self.ledger.all().cloned().collect()
+    }
+
+    /// One mutation's record.
+    pub fn mutation(&self, id: MutationId) -> Option<&MutationRecord> {
+        self.ledger.get(id)
+    }
+
+    /// The transaction log, oldest first.
+    pub fn log(&self) -> impl Iterator<Item = &LogRecord> {
+        self.log.records()
+    }
+
+    /// The last sequence number issued.
+    pub fn current_seq(&self) -> Seq {
+        self.seq.current()
+    }
+
+    // ---- queries ----
+
+    fn entry(&mut self, key: &QueryKey, now: Millis) -> &mut Entry {
+        self.entries
+            .entry(key.clone())
+            .or_insert_with(|| Entry::new(now))
+    }
+
+    /// A reader mounted.
+    pub fn observe(&mut self, key: &QueryKey, stale_time_ms: Millis, now: Millis) {
+        let e = self.entry(key, now);
+        e.observers += 1;
+        e.stale_time_ms = stale_time_ms;
+        e.unobserved_since = None;
+        self.effects.push(Effect::Status(key.clone()));
+    }
+
+    /// A reader unmounted.
+    pub fn unobserve(&mut self, key: &QueryKey, now: Millis) {
+        if let Some(e) = self.entries.get_mut(key) {
+            e.observers = e.observers.saturating_sub(1);
+            if e.observers == 0 {
+                e.unobserved_since = Some(now);
+            }
+            self.effects.push(Effect::Status(key.clone()));
+        }
+    }
+
+    /// Starts a fetch of `key`, or returns `None` if one is already in flight (de-duplication).
+    pub fn begin_fetch(&mut self, key: &QueryKey, now: Millis) -> Option<Seq> {
+        if self.is_fetching(key) {
+            return None;
+        }
+        let seq = self.seq.next();
+        self.entry(key, now).in_flight = Some(seq);
+        self.effects.push(Effect::Status(key.clone()));
+        Some(seq)
+    }
+
+    /// A fetch answered. Applied only if it is the key's current fetch and newer than its data.
+    pub fn complete_fetch(
+        &mut self,
+        key: &QueryKey,
+        seq: Seq,
+        result: Result<Value, ErrorValue>,
+        now: Millis,
+    ) -> FetchOutcome {
+        let Some(e) = self.entries.get_mut(key) else {
+            return FetchOutcome::Discarded;
+        };
+        if e.in_flight != Some(seq) {
+            return FetchOutcome::Discarded;
+        }
+        e.in_flight = None;
+        self.effects.push(Effect::Status(key.clone()));
+        match result {
+            Err(err) => {
+                e.error = Some(err);
+                FetchOutcome::Errored
+            }
+            Ok(_) if e.base_seq() >= seq => FetchOutcome::Discarded,
+            Ok(value) => {
+                e.base = Some(Base {
+                    value,
+                    seq,
+                    updated_at: now,
+                });
+                e.error = None;
+                e.invalidated = false;
+                self.refresh(key);
+                self.prune_confirmed();
+                FetchOutcome::Applied
+            }
+        }
+    }
+
+    /// Sets confirmed data. `from` is the send that produced it (a mutation's send seq when the
+    /// data comes from its response); `None` means "as of now". Ignored if newer data is there.
+    pub fn set_base(
+        &mut self,
+        key: &QueryKey,
+        value: Value,
+        from: Option<Seq>,
+        now: Millis,
+    ) -> bool {
+        let seq = from.unwrap_or_else(|| self.seq.next());
+        let e = self.entry(key, now);
+        if e.base_seq() >= seq {
+            return false;
+        }
+        e.base = Some(Base {
+            value,
+            seq,
+            updated_at: now,
+        });
+        e.error = None;
+        e.invalidated = false;
+        self.effects.push(Effect::Status(key.clone()));
+        self.refresh(key);
+        self.prune_confirmed();
+        true
+    }
+
+    /// Aborts in-flight fetches under `prefix`; their answers will never be written.
+    pub fn cancel(&mut self, prefix: &QueryKey) {
+        for key in self.keys_matching(&Target::Prefix(prefix.clone())) {
+            self.cancel_key(&key);
+        }
+    }
+
+    /// Aborts the in-flight fetch of exactly `key`; its answer will never be written.
+    pub fn cancel_key(&mut self, key: &QueryKey) {
+        if let Some(e) = self.entries.get_mut(key) {
+            if let Some(seq) = e.in_flight.take() {
+                self.effects.push(Effect::Abort(key.clone(), seq));
+                self.effects.push(Effect::Status(key.clone()));
+            }
+        }
+    }
+
+    /// Marks keys under `prefix` stale, aborts their in-flight fetches and asks for refetches.
+    pub fn invalidate(&mut self, prefix: &QueryKey) {
+        for key in self.keys_matching(&Target::Prefix(prefix.clone())) {
+            self.cancel_key(&key);
+            if let Some(e) = self.entries.get_mut(&key) {
+                e.invalidated = true;
+            }
+            self.effects.push(Effect::Status(key.clone()));
+            self.effects.push(Effect::Refetch(key));
+        }
+    }
+
+    /// Drops keys under `prefix` (aborting their fetches).
+    pub fn remove(&mut self, prefix: &QueryKey) -> Vec<QueryKey> {
+        let keys = self.keys_matching(&Target::Prefix(prefix.clone()));
+        for key in &keys {
+            self.cancel_key(key);
+            self.entries.remove(key);
+            self.effects.push(Effect::Data(key.clone()));
+            self.effects.push(Effect::Status(key.clone()));
+        }
+        self.prune_confirmed();
+        keys
+    }
+
+    /// Drops entries unread for at least `gc_time_ms`; returns them.
+    pub fn gc(&mut self, gc_time_ms: Millis, now: Millis) -> Vec<QueryKey> {
+        let old: Vec<QueryKey> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| {
+                e.observers == 0
+                    && e.unobserved_since
+                        .is_some_and(|t| now.saturating_sub(t) >= gc_time_ms)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in &old {
+            self.cancel_key(key);
+            self.entries.remove(key);
+            self.effects.push(Effect::Data(key.clone()));
+        }
+        if !old.is_empty() {
+            self.prune_confirmed();
+        }
+        old
+    }
+
+    /// Drops `key` if it has been unread for at least `gc_time_ms`; true if dropped.
+    pub fn collect(&mut self, key: &QueryKey, gc_time_ms: Millis, now: Millis) -> bool {
+        let old = self.entries.get(key).is_some_and(|e| {
+            e.observers == 0
+                && e.unobserved_since
+                    .is_some_and(|t| now.saturating_sub(t) >= gc_time_ms)
+        });
+        if old {
+            self.cancel_key(key);
+            self.entries.remove(key);
+            self.effects.push(Effect::Data(key.clone()));
+            self.prune_confirmed();
+        }
+        old
+    }
+
+    /// Stale keys that are being read (for focus / reconnect refetches).
+    pub fn stale_observed(&self, now: Millis) -> Vec<QueryKey> {
+        self.entries
+            .iter()
+            .filter(|(_, e)| e.observers > 0 && e.is_stale(now))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    // ---- mutations ----
+
+    /// Registers a mutation and shows its patches at once.
+    pub fn start_mutation(
+        &mut self,
+        label: impl Into<String>,
+        patches: Vec<Patch>,
+        refetch: Vec<Target>,
+        now: Millis,
+    ) -> MutationId {
+        let id = self.ledger.next_id();
+        let label = label.into();
+        self.ledger.insert(MutationRecord {
+            id,
+            label: label.clone(),
+            state: MutationState::Pending,
+            patched: patches.iter().map(|p| p.target().clone()).collect(),
+            refetch,
+            started_at: now,
+            sent_seq: None,
+            attempts: 0,
+            error: None,
+        });
+        self.record(id, LogEvent::Started, None, now);
+        self.apply_layer(
+            Layer {
+                mutation: id,
+                patches,
+                confirmed_at: None,
+            },
+            now,
+        );
+        id
+    }
+
+    fn apply_layer(&mut self, layer: Layer, now: Millis) {
+        let id = layer.mutation;
+        let n = layer.patches.len();
+        let touched = self.touched_by_layer(&layer);
+        if n > 0 {
+            self.overlay.push(layer);
+            self.record(id, LogEvent::Applied { patches: n }, None, now);
+        }
+        for key in touched {
+            self.refresh(&key);
+            self.effects.push(Effect::Status(key));
+        }
+    }
+
+    fn touched_by_layer(&self, layer: &Layer) -> Vec<QueryKey> {
+        self.entries
+            .keys()
+            .filter(|k| layer.touches(k))
+            .cloned()
+            .collect()
+    }
+
+    /// A request for the mutation is being sent; returns its send seq.
+    pub fn mark_sent(&mut self, id: MutationId, now: Millis) -> Option<Seq> {
+        let seq = self.seq.next();
+        let r = self.ledger.get_mut(id)?;
+        if !r.state.is_unsettled() {
+            return None;
+        }
+        r.state = MutationState::Pending;
+        r.attempts += 1;
+        r.sent_seq = Some(seq);
+        let attempt = r.attempts;
+        self.record(id, LogEvent::Sent { attempt }, None, now);
+        Some(seq)
+    }
+
+    /// A retryable failure: keep the patches, wait `delay_ms`, resend.
+    pub fn mark_retrying(&mut self, id: MutationId, error: &str, delay_ms: u64, now: Millis) {
+        let Some(r) = self.ledger.get_mut(id) else {
+            return;
+        };
+        if !r.state.is_unsettled() {
+            return;
+        }
+        r.state = MutationState::Retrying;
+        r.error = Some(error.to_owned());
+        let attempt = r.attempts;
+        let event = LogEvent::Retried {
+            attempt,
+            delay_ms,
+            error: error.to_owned(),
+        };
+        self.record(id, event, None, now);
+    }
+
+    /// The server confirmed the mutation. Its patches keep showing on each key until data
+    /// fetched after this point lands there; keys no other pending mutation touches are
+    /// refetched.
+    pub fn succeed(&mut self, id: MutationId, now: Millis) {
+        let Some(r) = self.ledger.get_mut(id) else {
+            return;
+        };
+        if !r.state.is_unsettled() {
+            return;
+        }
+        r.state = MutationState::Succeeded;
+        r.error = None;
+        self.record(id, LogEvent::Succeeded, None, now);
+        let confirmed = self.seq.next();
+        if let Some(layer) = self.overlay.get_mut(id) {
+            layer.confirmed_at = Some(confirmed);
+        }
+        self.settle(id, now);
+        self.prune_confirmed();
+    }
+
+    /// The mutation failed for good: remove its patches (only its own) and refetch the keys no
+    /// other pending mutation touches.
+    pub fn fail(&mut self, id: MutationId, error: &str, now: Millis) {
+        let Some(r) = self.ledger.get_mut(id) else {
+            return;
+        };
+        if !r.state.is_unsettled() {
+            return;
+        }
+        r.error = Some(error.to_owned());
+        let removed = self.overlay.remove(id);
+        let r = self.ledger.get_mut(id).expect("checked above");
+        r.state = if removed.is_some() {
+            MutationState::RolledBack
+        } else {
+            MutationState::Failed
+        };
+        let error = error.to_owned();
+        self.record(id, LogEvent::Failed { error }, None, now);
+        if let Some(layer) = removed {
+            self.record(id, LogEvent::RolledBack, None, now);
+            for key in self.touched_by_layer(&layer) {
+                self.refresh(&key);
+                self.effects.push(Effect::Status(key));
+            }
+            self.park(layer);
+        }
+        self.settle(id, now);
+    }
+
+    fn park(&mut self, layer: Layer) {
+        if self.parked.len() >= PARKED_LIMIT {
+            if let Some(oldest) = self.parked.keys().min().copied() {
+                self.parked.remove(&oldest);
+                self.ledger.remove(oldest);
+            }
+        }
+        self.parked.insert(layer.mutation, layer);
+    }
+
+    /// Resends a failed mutation: its patches go back on top (newest) and it is pending again.
+    pub fn restart(&mut self, id: MutationId, now: Millis) -> bool {
+        let Some(r) = self.ledger.get_mut(id) else {
+            return false;
+        };
+        if !matches!(r.state, MutationState::Failed | MutationState::RolledBack) {
+            return false;
+        }
+        r.state = MutationState::Pending;
+        r.attempts = 0;
+        self.record(id, LogEvent::Started, None, now);
+        if let Some(layer) = self.parked.remove(&id) {
+            self.apply_layer(layer, now);
+        }
+        true
+    }
+
+    /// Forgets a failed mutation (no retry will follow).
+    pub fn forget(&mut self, id: MutationId) {
+        if self.ledger.get(id).is_some_and(|r| !r.state.is_unsettled()) {
+            self.ledger.remove(id);
+            self.parked.remove(&id);
+            self.overlay.remove(id);
+        }
+    }
+
+    /// After a mutation settles: for each cached key it touches that no other unsettled mutation
+    /// touches, drop the in-flight fetch (it may predate the change) and ask for a fresh one.
+    fn settle(&mut self, id: MutationId, now: Millis) {
+        let Some(r) = self.ledger.get(id) else {
+            return;
+        };
+        let keys: Vec<QueryKey> = self
+            .entries
+            .keys()
+            .filter(|k| r.touches(k) && !self.ledger.other_unsettled_touches(k, id))
+            .cloned()
+            .collect();
+        for key in keys {
+            self.cancel_key(&key);
+            if let Some(e) = self.entries.get_mut(&key) {
+                e.invalidated = true;
+            }
+            self.record(id, LogEvent::Refetched, Some(key.clone()), now);
+            self.effects.push(Effect::Status(key.clone()));
+            self.effects.push(Effect::Refetch(key));
+        }
+    }
+
+    /// Drops confirmed layers no longer showing anywhere, and their ledger records.
+    fn prune_confirmed(&mut self) {
+        let entries = &self.entries;
+        let mut dropped = Vec::new();
+        self.overlay.retain(|l| {
+            let Some(c) = l.confirmed_at else {
+                return true;
+            };
+            let needed = entries
+                .iter()
+                .any(|(k, e)| l.touches(k) && e.base.as_ref().is_some_and(|b| b.seq < c));
+            if !needed {
+                dropped.push(l.mutation);
+            }
+            needed
+        });
+        for id in dropped {
+            self.ledger.remove(id);
+        }
+        // Succeeded mutations without patches have nothing left to show.
+        let done: Vec<MutationId> = self
+            .ledger
+            .all()
+            .filter(|r| r.state == MutationState::Succeeded && r.patched.is_empty())
+            .map(|r| r.id)
+            .collect();
+        for id in done {
+            self.ledger.remove(id);
+        }
+    }
+
+    /// Recomputes the shown value of `key`; emits `Data` only if it changed.
+    fn refresh(&mut self, key: &QueryKey) {
+        let Some(e) = self.entries.get(key) else {
+            return;
+        };
+        let shown = e
+            .base
+            .as_ref()
+            .map(|b| self.overlay.apply(key, &b.value, b.seq));
+        let changed = match (&e.shown, &shown) {
+            (None, None) => false,
+            (Some(a), Some(b)) => !a.same(b),
+            _ => true,
+        };
+        if let Some(e) = self.entries.get_mut(key) {
+            e.shown = shown;
+        }
+        if changed {
+            self.effects.push(Effect::Data(key.clone()));
+        }
+    }
+
+    fn record(&mut self, id: MutationId, event: LogEvent, key: Option<QueryKey>, now: Millis) {
+        let label = self
+            .ledger
+            .get(id)
+            .map(|r| r.label.clone())
+            .unwrap_or_default();
+        self.log.push(LogRecord {
+            at_ms: now,
+            mutation: id,
+            label,
+            event,
+            key,
+        });
+    }
+}

@@ -1,0 +1,115 @@
+//! Ledger: every mutation's targets, state and order.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::log::Millis;
+use super::overlay::Target;
+use super::seq::Seq;
+use crate::QueryKey;
+
+/// Identity of a mutation; increasing in start order.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct MutationId(pub u64);
+
+impl fmt::Display for MutationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// Where a mutation is in its lifecycle.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MutationState {
+    /// Patches applied; request not answered yet.
+    Pending,
+    /// A retryable failure happened; waiting to resend (patches stay).
+    Retrying,
+    /// Confirmed by the server.
+    Succeeded,
+    /// Failed for good and had nothing to roll back.
+    Failed,
+    /// Failed for good; its patches were removed.
+    RolledBack,
+}
+
+impl MutationState {
+    /// Still waiting on the server.
+    pub fn is_unsettled(self) -> bool {
+        matches!(self, Self::Pending | Self::Retrying)
+    }
+}
+
+/// A mutation as the ledger knows it.
+#[derive(Clone, Debug)]
+pub struct MutationRecord {
+    /// Its id.
+    pub id: MutationId,
+    /// Human label ("Save event").
+    pub label: String,
+    /// Lifecycle state.
+    pub state: MutationState,
+    /// Keys/prefixes its patches touch.
+    pub patched: Vec<Target>,
+    /// Extra keys/prefixes to refetch when it settles.
+    pub refetch: Vec<Target>,
+    /// When it started (ms).
+    pub started_at: Millis,
+    /// Seq of the latest send, if sent.
+    pub sent_seq: Option<Seq>,
+    /// Attempts sent so far.
+    pub attempts: u32,
+    /// Last error message, if any.
+    pub error: Option<String>,
+}
+
+impl MutationRecord {
+    /// Whether it touches `key` (through a patch or a refetch target).
+    pub fn touches(&self, key: &QueryKey) -> bool {
+        self.patched
+            .iter()
+            .chain(&self.refetch)
+            .any(|t| t.matches(key))
+    }
+}
+
+/// All known mutations by id (id order = start order).
+#[derive(Default, Debug)]
+pub(crate) struct Ledger {
+    records: BTreeMap<MutationId, MutationRecord>,
+    next: u64,
+}
+
+impl Ledger {
+    pub fn next_id(&mut self) -> MutationId {
+        self.next += 1;
+        MutationId(self.next)
+    }
+
+    pub fn insert(&mut self, record: MutationRecord) {
+        self.records.insert(record.id, record);
+    }
+
+    pub fn get(&self, id: MutationId) -> Option<&MutationRecord> {
+        self.records.get(&id)
+    }
+
+    pub fn get_mut(&mut self, id: MutationId) -> Option<&mut MutationRecord> {
+        self.records.get_mut(&id)
+    }
+
+    pub fn remove(&mut self, id: MutationId) -> Option<MutationRecord> {
+        self.records.remove(&id)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &MutationRecord> {
+        self.records.values()
+    }
+
+    /// Whether an unsettled mutation other than `except` touches `key`.
+    pub fn other_unsettled_touches(&self, key: &QueryKey, except: MutationId) -> bool {
+        self.records
+            .values()
+            .any(|r| r.id != except && r.state.is_unsettled() && r.touches(key))
+    }
+}

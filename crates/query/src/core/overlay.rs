@@ -1,0 +1,155 @@
+//! Optimistic overlay: pending patches layered over confirmed data.
+
+use std::any::Any;
+use std::fmt;
+use std::rc::Rc;
+
+use super::ledger::MutationId;
+use super::seq::Seq;
+use super::value::Value;
+use crate::QueryKey;
+
+/// What a patch applies to: one key, or every key under a prefix.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Exactly this key.
+    Key(QueryKey),
+    /// This key and every key it prefixes.
+    Prefix(QueryKey),
+}
+
+impl Target {
+    /// Whether `key` is covered.
+    pub fn matches(&self, key: &QueryKey) -> bool {
+        match self {
+            Target::Key(k) => k == key,
+            Target::Prefix(p) => key.starts_with(p),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Key(k) => write!(f, "{k}"),
+            Target::Prefix(p) => write!(f, "{p}/*"),
+        }
+    }
+}
+
+type PatchFn = Rc<dyn Fn(&dyn Any) -> Option<Box<dyn Any>>>;
+
+/// A pure, typed edit of cached values, stored type-erased.
+///
+/// It only touches entries holding a `T`; entries of other types under the same prefix are
+/// left alone.
+///
+/// ```
+/// use eventual_query::core::{Patch, Target, Value};
+/// use eventual_query::QueryKey;
+/// let p = Patch::new::<i32>(Target::Prefix(QueryKey::from("n")), |n| n + 1);
+/// assert_eq!(p.apply(&Value::new(1)).unwrap().downcast_ref::<i32>(), Some(&2));
+/// assert!(p.apply(&Value::new("text")).is_none());
+/// ```
+#[derive(Clone)]
+pub struct Patch {
+    target: Target,
+    apply: PatchFn,
+}
+
+impl Patch {
+    /// A patch of `T` values at `target`.
+    pub fn new<T: 'static>(target: Target, f: impl Fn(&T) -> T + 'static) -> Self {
+        Self {
+            target,
+            apply: Rc::new(move |any: &dyn Any| {
+                any.downcast_ref::<T>()
+                    .map(|t| Box::new(f(t)) as Box<dyn Any>)
+            }),
+        }
+    }
+
+    /// Where it applies.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The patched value, or `None` if `value` is not of the patch's type.
+    pub fn apply(&self, value: &Value) -> Option<Value> {
+        (self.apply)(value.as_any()).map(|b| value.with_same_type(b))
+    }
+}
+
+impl fmt::Debug for Patch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Patch({})", self.target)
+    }
+}
+
+/// One mutation's patches.
+#[derive(Clone, Debug)]
+pub(crate) struct Layer {
+    pub mutation: MutationId,
+    pub patches: Vec<Patch>,
+    /// Set when the mutation succeeded: the layer keeps showing on a key until that key holds
+    /// data fetched after this point, so a success never flashes the old value.
+    pub confirmed_at: Option<Seq>,
+}
+
+impl Layer {
+    /// Whether this layer still shows on a key whose base has `base_seq`.
+    fn active_for(&self, base_seq: Seq) -> bool {
+        self.confirmed_at.is_none_or(|c| base_seq < c)
+    }
+
+    pub fn touches(&self, key: &QueryKey) -> bool {
+        self.patches.iter().any(|p| p.target.matches(key))
+    }
+}
+
+/// Layers in mutation-start order (oldest first).
+#[derive(Default, Debug)]
+pub(crate) struct Overlay {
+    layers: Vec<Layer>,
+}
+
+impl Overlay {
+    pub fn push(&mut self, layer: Layer) {
+        self.layers.push(layer);
+    }
+
+    /// Removes a mutation's layer (rollback); true if it had one.
+    pub fn remove(&mut self, id: MutationId) -> Option<Layer> {
+        let i = self.layers.iter().position(|l| l.mutation == id)?;
+        Some(self.layers.remove(i))
+    }
+
+    pub fn get_mut(&mut self, id: MutationId) -> Option<&mut Layer> {
+        self.layers.iter_mut().find(|l| l.mutation == id)
+    }
+
+    /// Drops confirmed layers that no longer show anywhere.
+    pub fn retain(&mut self, keep: impl FnMut(&Layer) -> bool) {
+        self.layers.retain(keep);
+    }
+
+    /// Whether any active layer touches `key` (given its base's seq).
+    pub fn has_active(&self, key: &QueryKey, base_seq: Seq) -> bool {
+        self.layers
+            .iter()
+            .any(|l| l.active_for(base_seq) && l.touches(key))
+    }
+
+    /// `base` with every active patch for `key` applied in start order.
+    pub fn apply(&self, key: &QueryKey, base: &Value, base_seq: Seq) -> Value {
+        let mut shown = base.clone();
+        for layer in self.layers.iter().filter(|l| l.active_for(base_seq)) {
+            for patch in layer.patches.iter().filter(|p| p.target.matches(key)) {
+                if let Some(v) = patch.apply(&shown) {
+                    shown = v;
+                }
+            }
+        }
+        shown
+    }
+}
