@@ -20,7 +20,9 @@ use crate::{cors, static_files};
 /// An opened database and the router serving it.
 #[derive(Clone, Debug)]
 pub struct App {
+    /// Everything the server answers: API, static files, fallbacks, with all layers.
     pub router: Router,
+    /// The database behind it (tests inspect and sabotage it directly).
     pub repo: Repo,
 }
 

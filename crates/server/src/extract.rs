@@ -237,14 +237,20 @@ pub const MAX_LIMIT: u32 = 1000;
 /// The list query: `q`, `from`, `to`, `_page` (from 1), `_limit` (capped at [`MAX_LIMIT`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListParams {
+    /// Text to find in title, location or description (blank means none).
     pub q: Option<String>,
+    /// Only events ending after this instant.
     pub from: Option<Timestamp>,
+    /// Only events starting before this instant.
     pub to: Option<Timestamp>,
+    /// The page, from 1.
     pub page: u32,
+    /// Events per page, 1..=[`MAX_LIMIT`].
     pub limit: u32,
 }
 
 impl ListParams {
+    /// How many matching events come before this page.
     pub fn offset(&self) -> u64 {
         u64::from(self.page - 1) * u64::from(self.limit)
     }
@@ -313,47 +319,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        // Lossy decoding: a bad escape or invalid UTF-8 is replaced, never a plain-text rejection.
         let raw = parts.uri.query().unwrap_or("");
-        let pairs: Vec<(String, String)> = serde_urlencoded_pairs(raw);
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+            .into_owned()
+            .collect();
         ListParams::from_pairs(&pairs)
     }
-}
-
-/// Decode `application/x-www-form-urlencoded` pairs; invalid UTF-8 is replaced, never fatal.
-fn serde_urlencoded_pairs(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter(|s| !s.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (form_decode(k), form_decode(v))
-        })
-        .collect()
-}
-
-fn form_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 #[cfg(test)]
@@ -404,11 +376,13 @@ mod tests {
 
     #[test]
     fn query_pairs_decode() {
-        let pairs = serde_urlencoded_pairs("q=a+b%21&from=2026-12-01T10:00:00+01:00&x&%zz=1");
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(b"q=a+b%21&from=2026-12-01T10:00:00+01:00&x&%zz=1")
+                .into_owned()
+                .collect();
         assert_eq!(pairs[0], ("q".into(), "a b!".into()));
         let p = ListParams::from_pairs(&pairs).unwrap();
         assert_eq!(p.from.unwrap().to_string(), "2026-12-01T09:00:00Z");
         assert_eq!(pairs[3].0, "%zz");
-        assert_eq!(form_decode("100%"), "100%");
     }
 }

@@ -40,6 +40,7 @@ pub struct Faults {
 }
 
 impl Faults {
+    /// The faults the flags ask for (none by default).
     pub fn from_args(args: &Args) -> Faults {
         let rng = match args.fault_seed {
             Some(seed) => StdRng::seed_from_u64(seed),
@@ -79,12 +80,16 @@ impl Faults {
 /// directives separated by `;` or `,`: `status=NNN` (400..=599), `delay=MS`, `abort`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FaultSpec {
+    /// Answer this status without running the handler.
     pub status: Option<StatusCode>,
+    /// Wait this long first.
     pub delay: Option<Duration>,
+    /// Drop the connection with no response.
     pub abort: bool,
 }
 
 impl FaultSpec {
+    /// Parse a header value; the error says which directive is wrong.
     pub fn parse(value: &str) -> Result<FaultSpec, String> {
         let mut spec = FaultSpec::default();
         for part in value

@@ -24,6 +24,7 @@ pub mod types {
 pub struct ApiError {
     /// Boxed so `Result<_, ApiError>` stays small.
     pub problem: Box<Problem>,
+    /// Headers added to the response.
     pub headers: HeaderMap,
 }
 
@@ -37,25 +38,30 @@ impl ApiError {
         }
     }
 
+    /// Set the problem `type` URI.
     pub fn with_type(mut self, type_: &str) -> ApiError {
         self.problem.type_ = type_.to_owned();
         self
     }
 
+    /// Attach per-field errors (`errors` member).
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> ApiError {
         self.problem.errors = errors;
         self
     }
 
+    /// Add a response header.
     pub fn with_header(mut self, name: header::HeaderName, value: HeaderValue) -> ApiError {
         self.headers.insert(name, value);
         self
     }
 
+    /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
+    /// 404 for an event that does not exist.
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "No such event")
     }

@@ -46,10 +46,12 @@ impl Server {
         })
     }
 
+    /// The address actually bound.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }
 
+    /// The app being served.
     pub fn app(&self) -> &App {
         &self.app
     }

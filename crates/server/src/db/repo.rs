@@ -8,10 +8,13 @@ use crate::extract::ListParams;
 /// What a conditional write found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WriteOutcome<T> {
+    /// The write (or read) went through.
     Done(T),
+    /// No event has that id.
     NotFound,
     /// The event exists at another version than the one the write was conditioned on.
     Conflict {
+        /// The version the event is at now.
         current: u64,
     },
 }
@@ -19,7 +22,9 @@ pub enum WriteOutcome<T> {
 /// One page of a list and how many events matched in all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListPage {
+    /// The events of the requested page, in order.
     pub events: Vec<Event>,
+    /// How many events matched before paging (`X-Total-Count`).
     pub total: u64,
 }
 
@@ -37,10 +42,12 @@ const FILTER: &str = "(? IS NULL OR instr(search, ?) > 0) \
                       AND (? IS NULL OR starts_ms < ?)";
 
 impl Repo {
+    /// Queries over an opened, migrated pool.
     pub fn new(pool: SqlitePool) -> Repo {
         Repo { pool }
     }
 
+    /// The pool, for health checks and tests.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
@@ -87,6 +94,7 @@ impl Repo {
         })
     }
 
+    /// One event, if it exists.
     pub async fn get(&self, id: i64) -> sqlx::Result<Option<Event>> {
         sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE id = ?"))
             .bind(id)
@@ -97,6 +105,7 @@ impl Repo {
             .transpose()
     }
 
+    /// Store a new event at version 1 with fresh timestamps.
     pub async fn insert(&self, input: &EventInput) -> sqlx::Result<Event> {
         let now = now();
         let row = sqlx::query(&format!(
@@ -164,6 +173,7 @@ impl Repo {
         Ok(done.rows_affected() == 1)
     }
 
+    /// How many events are stored.
     pub async fn count(&self) -> sqlx::Result<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
             .fetch_one(&self.pool)

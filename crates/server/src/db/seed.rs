@@ -3,8 +3,8 @@ use time::{Duration, OffsetDateTime, Time};
 
 use super::Repo;
 
-/// (day offset from today, start minute of day, length in minutes (0 = all day, length in
-/// days from `title` list below), title, location, description, status)
+/// (day offset from today, start minute of the day, length in minutes or 0 for one whole day,
+/// title, location, description, status)
 type Sample = (
     i64,
     i64,

@@ -12,6 +12,7 @@ use crate::db::Repo;
 /// What every handler shares.
 #[derive(Clone, Debug)]
 pub struct AppState {
+    /// The event queries.
     pub repo: Repo,
     /// The normalised API prefix, for `Location` headers.
     pub prefix: String,
