@@ -1,0 +1,259 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use eventual_model::{Event, EventId, EventInput, EventPatch};
+use futures::lock::{Mutex as AsyncMutex, OwnedMutexGuard};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use web_sys::AbortSignal;
+
+use super::error::{error_from_response, ApiError};
+
+/// What a list request asks for; its query string is also its cache key's last segment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ListQuery {
+    /// Free-text search (`q`); empty means everything.
+    pub q: String,
+}
+
+impl ListQuery {
+    /// The query string without `?`, empty for "everything" (stable, so it can be a key).
+    pub fn to_query_string(&self) -> String {
+        let q = self.q.trim();
+        if q.is_empty() {
+            String::new()
+        } else {
+            format!("q={}", encode(q))
+        }
+    }
+}
+
+/// The events API client. Cheap to clone; clones share the ETag book and per-event locks.
+#[derive(Clone)]
+pub struct Api {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base: String,
+    /// The entity tag of the last confirmed server version of each event, for `If-Match`.
+    etags: Mutex<HashMap<EventId, String>>,
+    /// Writes to one event go out one at a time so each carries the previous one's ETag.
+    locks: Mutex<HashMap<EventId, Arc<AsyncMutex<()>>>>,
+}
+
+impl Api {
+    /// A client for the API at `base` (no trailing slash), e.g. `https://host/api`.
+    pub fn new(base: impl Into<String>) -> Api {
+        Api {
+            inner: Arc::new(Inner {
+                base: base.into().trim_end_matches('/').to_owned(),
+                etags: Mutex::new(HashMap::new()),
+                locks: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The base URL this client talks to.
+    pub fn base(&self) -> &str {
+        &self.inner.base
+    }
+
+    fn events_url(&self) -> String {
+        format!("{}/events", self.inner.base)
+    }
+
+    fn event_url(&self, id: &EventId) -> String {
+        format!("{}/events/{}", self.inner.base, encode(id.as_str()))
+    }
+
+    /// The ETag we would send in `If-Match` for this event, if the backend gave us one.
+    pub fn etag(&self, id: &EventId) -> Option<String> {
+        self.inner.etags.lock().ok()?.get(id).cloned()
+    }
+
+    /// Remember an event's entity tag: the `ETag` header wins, else one derived from
+    /// `version`; with neither (a generic backend) we forget it and send no `If-Match`.
+    fn remember(&self, event: &Event, header: Option<String>) {
+        let Ok(mut etags) = self.inner.etags.lock() else {
+            return;
+        };
+        match header.or_else(|| event.etag()) {
+            Some(tag) => {
+                etags.insert(event.id.clone(), tag);
+            }
+            None => {
+                etags.remove(&event.id);
+            }
+        }
+    }
+
+    fn forget(&self, id: &EventId) {
+        if let Ok(mut etags) = self.inner.etags.lock() {
+            etags.remove(id);
+        }
+    }
+
+    /// Wait for this event's earlier writes to settle; hold the guard while writing.
+    pub async fn write_lock(&self, id: &EventId) -> OwnedMutexGuard<()> {
+        let lock = {
+            let mut locks = self
+                .inner
+                .locks
+                .lock()
+                .expect("lock table is never poisoned");
+            locks.entry(id.clone()).or_default().clone()
+        };
+        lock.lock_owned().await
+    }
+
+    /// `GET /events?…`: the list, sorted by the server.
+    pub async fn list(
+        &self,
+        query: &ListQuery,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Vec<Event>, ApiError> {
+        let qs = query.to_query_string();
+        let url = if qs.is_empty() {
+            self.events_url()
+        } else {
+            format!("{}?{qs}", self.events_url())
+        };
+        let resp = send(Request::get(&url), signal).await?;
+        let events: Vec<Event> = read_json(&resp).await?;
+        if let Ok(mut etags) = self.inner.etags.lock() {
+            for e in &events {
+                if let Some(tag) = e.etag() {
+                    etags.insert(e.id.clone(), tag);
+                }
+            }
+        }
+        Ok(events)
+    }
+
+    /// `GET /events/{id}`.
+    pub async fn get(&self, id: &EventId, signal: Option<&AbortSignal>) -> Result<Event, ApiError> {
+        let resp = send(Request::get(&self.event_url(id)), signal).await?;
+        let event: Event = read_json(&resp).await?;
+        self.remember(&event, resp.headers().get("etag"));
+        Ok(event)
+    }
+
+    /// `POST /events`.
+    pub async fn create(&self, input: &EventInput) -> Result<Event, ApiError> {
+        let body = serde_json::to_string(input).map_err(|e| ApiError::Decode(e.to_string()))?;
+        let req = with_body(Request::post(&self.events_url()), "application/json", body)?;
+        let resp = send_request(req, None).await?;
+        let event: Event = read_json(&resp).await?;
+        self.remember(&event, resp.headers().get("etag"));
+        Ok(event)
+    }
+
+    /// `PATCH /events/{id}` with a merge patch, `If-Match` when we hold an ETag. Waits for
+    /// earlier writes to the same event so it carries their resulting ETag.
+    pub async fn patch(&self, id: &EventId, patch: &EventPatch) -> Result<Event, ApiError> {
+        let _guard = self.write_lock(id).await;
+        let mut builder = Request::patch(&self.event_url(id));
+        if let Some(tag) = self.etag(id) {
+            builder = builder.header("If-Match", &tag);
+        }
+        let body = serde_json::to_string(patch).map_err(|e| ApiError::Decode(e.to_string()))?;
+        let req = with_body(builder, "application/json", body)?;
+        let resp = send_request(req, None).await?;
+        let event: Event = read_json(&resp).await?;
+        self.remember(&event, resp.headers().get("etag"));
+        Ok(event)
+    }
+
+    /// `DELETE /events/{id}`, `If-Match` when we hold an ETag. A 404 counts as done: the
+    /// event is gone either way.
+    pub async fn delete(&self, id: &EventId) -> Result<(), ApiError> {
+        let _guard = self.write_lock(id).await;
+        let mut builder = Request::delete(&self.event_url(id));
+        if let Some(tag) = self.etag(id) {
+            builder = builder.header("If-Match", &tag);
+        }
+        match send(builder, None).await {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(e),
+        }
+        self.forget(id);
+        Ok(())
+    }
+}
+
+/// Send with `Accept: application/json` and the abort signal; error statuses become
+/// [`ApiError::Http`], and a failure after our own abort becomes [`ApiError::Aborted`].
+async fn send(builder: RequestBuilder, signal: Option<&AbortSignal>) -> Result<Response, ApiError> {
+    let req = builder
+        .header("Accept", "application/json")
+        .abort_signal(signal)
+        .build()
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    send_request(req, signal).await
+}
+
+/// Like [`send`] for requests with a body, already built by the caller.
+fn with_body(
+    builder: RequestBuilder,
+    content_type: &str,
+    body: String,
+) -> Result<Request, ApiError> {
+    builder
+        .header("Accept", "application/json")
+        .header("Content-Type", content_type)
+        .body(body)
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+async fn send_request(req: Request, signal: Option<&AbortSignal>) -> Result<Response, ApiError> {
+    let resp = match req.send().await {
+        Ok(resp) => resp,
+        Err(_) if signal.is_some_and(AbortSignal::aborted) => return Err(ApiError::Aborted),
+        Err(e) => return Err(ApiError::Network(e.to_string())),
+    };
+    if resp.ok() {
+        Ok(resp)
+    } else {
+        Err(error_from_response(resp.into()).await)
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(resp: &Response) -> Result<T, ApiError> {
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// Percent-encode one URL component (ids and search text).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_query_strings_are_stable_keys() {
+        assert_eq!(ListQuery::default().to_query_string(), "");
+        assert_eq!(ListQuery { q: "  ".into() }.to_query_string(), "");
+        assert_eq!(
+            ListQuery {
+                q: "café & co".into()
+            }
+            .to_query_string(),
+            "q=caf%C3%A9%20%26%20co"
+        );
+    }
+}

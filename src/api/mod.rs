@@ -1,0 +1,7 @@
+//! The REST client: one place that knows URLs, headers, ETags and error bodies.
+
+mod client;
+mod error;
+
+pub use client::{Api, ListQuery};
+pub use error::{error_from_response, ApiError};

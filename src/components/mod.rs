@@ -1,0 +1,5 @@
+//! Reusable pieces of UI.
+
+mod status_badge;
+
+pub use status_badge::StatusBadge;

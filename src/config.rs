@@ -1,0 +1,113 @@
+//! Runtime configuration read from `config.json` next to `index.html`, so one build can be
+//! pointed at any backend and deployed under any sub-path.
+
+use serde::Deserialize;
+
+/// What `config.json` may hold; every field has a default so a missing file still works.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Config {
+    /// The REST API's base URL, absolute or relative to the document base URI.
+    #[serde(default = "default_api_base_url")]
+    pub api_base_url: String,
+}
+
+fn default_api_base_url() -> String {
+    "/api".to_owned()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            api_base_url: default_api_base_url(),
+        }
+    }
+}
+
+impl Config {
+    /// Parse the file's text; anything unreadable falls back to the defaults.
+    pub fn parse(text: &str) -> Config {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    /// Fetch `config.json` relative to the document base URI (so a sub-path deploy finds its
+    /// own file) and resolve the API URL against it. Never fails: defaults on any error.
+    pub async fn load() -> Config {
+        let base = document_base_uri();
+        let url = resolve_url("config.json", &base);
+        let text = match gloo_net::http::Request::get(&url).send().await {
+            Ok(resp) if resp.ok() => resp.text().await.unwrap_or_default(),
+            _ => String::new(),
+        };
+        let mut config = Config::parse(&text);
+        config.api_base_url = resolve_url(&config.api_base_url, &base)
+            .trim_end_matches('/')
+            .to_owned();
+        config
+    }
+}
+
+/// The document's base URI (what `<base href>` sets), or the page URL without one.
+pub fn document_base_uri() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default()
+}
+
+/// The path the router serves under, from `<base href>`: `""` at the root, `/some/path` on a
+/// sub-path deploy. Without a `<base>` element (tests) the app is at the root.
+pub fn router_base() -> String {
+    let has_base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("base[href]").ok().flatten())
+        .is_some();
+    if !has_base {
+        return String::new();
+    }
+    let base = document_base_uri();
+    web_sys::Url::new(&base)
+        .map(|u| normalise_base_path(&u.pathname()))
+        .unwrap_or_default()
+}
+
+/// `/` → `""`, `/a/b/` → `/a/b`: the router wants no trailing slash.
+pub fn normalise_base_path(path: &str) -> String {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else if trimmed.starts_with('/') {
+        trimmed.to_owned()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
+fn resolve_url(url: &str, base: &str) -> String {
+    web_sys::Url::new_with_base(url, base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| url.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_missing_or_broken() {
+        assert_eq!(Config::parse("").api_base_url, "/api");
+        assert_eq!(Config::parse("{}").api_base_url, "/api");
+        assert_eq!(
+            Config::parse(r#"{"apiBaseUrl": "https://x.test/v1", "other": 1}"#).api_base_url,
+            "https://x.test/v1"
+        );
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(normalise_base_path("/"), "");
+        assert_eq!(normalise_base_path(""), "");
+        assert_eq!(normalise_base_path("/some/path/"), "/some/path");
+        assert_eq!(normalise_base_path("/x"), "/x");
+    }
+}

@@ -1,0 +1,25 @@
+//! Eventual: an optimistic calendar event editor on Leptos 0.8 (client-side rendered).
+//!
+//! The app is a library so browser tests can mount its components; [`main`] boots it.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod config;
+pub mod pages;
+pub mod time;
+
+use leptos::prelude::*;
+
+/// Boots the app: reads `config.json`, then mounts [`app::App`] into `<body>`.
+pub fn main() {
+    // Without this a panic is a bare "unreachable" in the console.
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+    // Leptos' executor starts at mount, so the config fetch runs on wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async {
+        let config = config::Config::load().await;
+        leptos::mount::mount_to_body(move || view! { <app::App config=config /> });
+    });
+}
