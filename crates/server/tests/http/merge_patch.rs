@@ -46,43 +46,61 @@ struct Case {
     location: Op,
     status: Op,
     all_day: Op,
+    start: Op,
+    end: Op,
     read_only: Vec<(&'static str, Value)>,
+    /// A required member sent as `null`: the whole patch must be refused.
+    null_required: Option<&'static str>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    (
-        text(),
-        text(),
-        status(),
+    let base = (text(), text(), status());
+    let fields = (
         proptest::option::of("[A-Za-z][a-z ]{0,15}"),
         op(text().prop_map(Value::from)),
         op(text().prop_map(Value::from)),
         op(status()),
         // allDay=true would need whole-day times; the base is 09:00-10:00, so only false.
         op(Just(json!(false))),
-        proptest::sample::subsequence(
-            vec![
-                ("id", json!("777")),
-                ("version", json!(99)),
-                ("createdAt", json!("2000-01-01T00:00:00Z")),
-                ("updatedAt", json!("2000-01-01T00:00:00Z")),
-            ],
-            0..=4,
-        ),
-    )
-        .prop_map(
-            |(bd, bl, bs, title, description, location, status, all_day, read_only)| Case {
-                base_description: bd,
-                base_location: bl,
-                base_status: bs,
-                title,
-                description,
-                location,
-                status,
-                all_day,
-                read_only,
-            },
-        )
+        // Any start here is before any end here, so every combination is valid.
+        prop_oneof![
+            Just(Op::Absent),
+            Just(Op::Set(json!("2026-12-01T08:00:00Z"))),
+            Just(Op::Set(json!("2026-12-01T09:30:00Z"))),
+        ],
+        prop_oneof![
+            Just(Op::Absent),
+            Just(Op::Set(json!("2026-12-01T11:00:00Z")))
+        ],
+    );
+    let read_only = proptest::sample::subsequence(
+        vec![
+            ("id", json!("777")),
+            ("version", json!(99)),
+            ("createdAt", json!("2000-01-01T00:00:00Z")),
+            ("updatedAt", json!("2000-01-01T00:00:00Z")),
+        ],
+        0..=4,
+    );
+    let null_required =
+        proptest::option::weighted(0.2, proptest::sample::select(vec!["title", "start", "end"]));
+    (base, fields, read_only, null_required).prop_map(|(base, fields, read_only, null_required)| {
+        let (title, description, location, status, all_day, start, end) = fields;
+        Case {
+            base_description: base.0,
+            base_location: base.1,
+            base_status: base.2,
+            title,
+            description,
+            location,
+            status,
+            all_day,
+            start,
+            end,
+            read_only,
+            null_required,
+        }
+    })
 }
 
 fn apply(patch: &mut Map<String, Value>, expected: &mut Value, key: &str, op: &Op, default: Value) {
@@ -113,34 +131,21 @@ async fn check(c: Case) -> Result<(), TestCaseError> {
         patch.insert("title".into(), json!(t));
         expected["title"] = json!(t);
     }
-    apply(
-        &mut patch,
-        &mut expected,
-        "description",
-        &c.description,
-        json!(""),
-    );
-    apply(
-        &mut patch,
-        &mut expected,
-        "location",
-        &c.location,
-        json!(""),
-    );
-    apply(
-        &mut patch,
-        &mut expected,
-        "status",
-        &c.status,
-        json!("confirmed"),
-    );
-    apply(
-        &mut patch,
-        &mut expected,
-        "allDay",
-        &c.all_day,
-        json!(false),
-    );
+    let optional = [
+        ("description", &c.description, json!("")),
+        ("location", &c.location, json!("")),
+        ("status", &c.status, json!("confirmed")),
+        ("allDay", &c.all_day, json!(false)),
+        // Never Null here: `null_required` covers nulls on required fields.
+        ("start", &c.start, Value::Null),
+        ("end", &c.end, Value::Null),
+    ];
+    for (key, op, default) in optional {
+        apply(&mut patch, &mut expected, key, op, default);
+    }
+    if let Some(field) = c.null_required {
+        patch.insert(field.into(), Value::Null);
+    }
     for (k, v) in &c.read_only {
         patch.insert((*k).into(), v.clone());
     }
@@ -153,16 +158,22 @@ async fn check(c: Case) -> Result<(), TestCaseError> {
             Value::Object(patch).to_string(),
         )
         .await;
+    if let Some(field) = c.null_required {
+        let p = res.problem(422);
+        let pointer = format!("/{field}");
+        let errors = p["errors"].as_array().unwrap();
+        prop_assert!(
+            errors.iter().any(|e| e["pointer"] == pointer.as_str()),
+            "{}",
+            p
+        );
+        let now = app.get("/api/events/1").await.json();
+        prop_assert_eq!(now, created, "a refused patch changes nothing");
+        return Ok(());
+    }
     prop_assert_eq!(res.status, StatusCode::OK);
     let got = res.json();
-    let changed = ["title", "description", "location", "status", "allDay"]
-        .iter()
-        .any(|k| expected[*k] != created[*k]);
-    let want_version = if changed { 2 } else { 1 };
-    prop_assert_eq!(&got["version"], &json!(want_version));
-    prop_assert_eq!(&got["id"], &json!("1"));
-    prop_assert_eq!(&got["createdAt"], &created["createdAt"]);
-    for k in [
+    const WRITABLE: [&str; 7] = [
         "title",
         "description",
         "location",
@@ -170,7 +181,12 @@ async fn check(c: Case) -> Result<(), TestCaseError> {
         "allDay",
         "start",
         "end",
-    ] {
+    ];
+    let changed = WRITABLE.iter().any(|k| expected[*k] != created[*k]);
+    prop_assert_eq!(&got["version"], &json!(if changed { 2 } else { 1 }));
+    prop_assert_eq!(&got["id"], &json!("1"));
+    prop_assert_eq!(&got["createdAt"], &created["createdAt"]);
+    for k in WRITABLE {
         prop_assert_eq!(&got[k], &expected[k], "field {}", k);
     }
     prop_assert_eq!(app.get("/api/events/1").await.json(), got);
