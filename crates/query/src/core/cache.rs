@@ -264,6 +264,7 @@ impl Cache {
                 e.base = Some(Base {
                     value,
                     seq,
+                    landed: self.seq.current(),
                     updated_at: now,
                 });
                 e.error = None;
@@ -275,23 +276,31 @@ impl Cache {
         }
     }
 
-    /// Sets confirmed data. `from` is the send that produced it (a mutation's send seq when the
-    /// data comes from its response); `None` means "as of now". Ignored if newer data is there.
+    /// Sets confirmed data.
+    ///
+    /// `sent` is `None` for local data ("as of now"). For data from a mutation's response it is
+    /// that request's send seq, and the data is written only if the key's current data landed
+    /// before the request was sent (otherwise it may be newer than the response: skipped, the
+    /// settle refetch brings the truth). Either way fetches sent before this call can no longer
+    /// overwrite it.
     pub fn set_base(
         &mut self,
         key: &QueryKey,
         value: Value,
-        from: Option<Seq>,
+        sent: Option<Seq>,
         now: Millis,
     ) -> bool {
-        let seq = from.unwrap_or_else(|| self.seq.next());
-        let e = self.entry(key, now);
-        if e.base_seq() >= seq {
-            return false;
+        if let (Some(sent), Some(b)) = (sent, self.base(key)) {
+            if b.landed >= sent {
+                return false;
+            }
         }
+        let seq = self.seq.next();
+        let e = self.entry(key, now);
         e.base = Some(Base {
             value,
             seq,
+            landed: seq,
             updated_at: now,
         });
         e.error = None;
@@ -601,9 +610,12 @@ impl Cache {
             let Some(c) = l.confirmed_at else {
                 return true;
             };
-            let needed = entries
-                .iter()
-                .any(|(k, e)| l.touches(k) && e.base.as_ref().is_some_and(|b| b.seq < c));
+            // Still needed where the data, or a fetch that may yet land, predates the success.
+            let needed = entries.iter().any(|(k, e)| {
+                l.touches(k)
+                    && (e.base.as_ref().is_some_and(|b| b.seq < c)
+                        || e.in_flight.is_some_and(|s| s < c))
+            });
             if !needed {
                 dropped.push(l.mutation);
             }

@@ -10,8 +10,11 @@ use crate::QueryKey;
 pub struct Base {
     /// The data.
     pub value: Value,
-    /// Seq of the fetch (or mutation) that produced it.
+    /// Authority: seq of the fetch that produced it, or the seq issued when it was set locally
+    /// or from a mutation response. Only a fetch sent later may replace it.
     pub seq: Seq,
+    /// The last seq issued when it landed: anything sent after this may know newer data.
+    pub landed: Seq,
     /// When it landed (ms).
     pub updated_at: Millis,
 }
