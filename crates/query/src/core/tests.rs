@@ -271,6 +271,9 @@ enum Outcome {
     Retryable,
 }
 
+/// How the server answered, and its state right after.
+type Answer = (Outcome, BTreeMap<QueryKey, Doc>);
+
 #[derive(Debug)]
 enum MState {
     Unsettled,
@@ -285,7 +288,7 @@ struct ModelMutation {
     value: i64,
     state: MState,
     /// The request on the wire: its send seq, and the server's answer once processed.
-    request: Option<(Seq, Option<(Outcome, BTreeMap<QueryKey, Doc>)>)>,
+    request: Option<(Seq, Option<Answer>)>,
 }
 
 #[derive(Debug)]
