@@ -7,6 +7,7 @@ use std::time::Duration;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::{middleware, Router};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Args;
@@ -60,6 +61,7 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
     };
     // Layers run outside-in in the reverse order they are added.
     api = api
+        .layer(CatchPanicLayer::custom(panic_problem))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             Arc::new(Faults::from_args(args)),
@@ -85,4 +87,36 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
             .fallback_service(outside_api)
     };
     Ok(app.layer(middleware::from_fn(log)))
+}
+
+/// A handler panic becomes a logged 500 problem (only when built with unwinding panics).
+fn panic_problem(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("(non-string panic)");
+    axum::response::IntoResponse::into_response(crate::problem::ApiError::internal(format!(
+        "handler panicked: {message}"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_problem_without_its_message() {
+        let res = panic_problem(Box::new("secret detail at src/db.rs:42"));
+        assert_eq!(res.status(), 500);
+        assert_eq!(
+            res.headers()[header::CONTENT_TYPE],
+            crate::problem::PROBLEM_JSON
+        );
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(!text.contains("secret") && !text.contains("src/"), "{text}");
+    }
 }
