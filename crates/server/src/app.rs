@@ -30,8 +30,8 @@ pub struct App {
 impl App {
     /// Open (and migrate, and with `--seed` fill) the database and build the router.
     pub async fn open(args: &Args) -> anyhow::Result<App> {
-        let pool = db::open(&args.db, args.max_connections).await?;
-        let repo = Repo::new(pool);
+        let db = db::open(&args.db, args.max_connections).await?;
+        let repo = Repo::new(db);
         if args.seed {
             let n = db::seed_if_empty(&repo).await?;
             tracing::info!(inserted = n, "seed");

@@ -4,6 +4,6 @@ mod pool;
 mod repo;
 mod seed;
 
-pub use pool::{open, MEMORY};
+pub use pool::{open, Db, MEMORY};
 pub use repo::{stored_version, ListPage, Repo, WriteOutcome};
 pub use seed::{sample_events, seed_if_empty};

@@ -3,6 +3,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 use time::OffsetDateTime;
 
+use super::Db;
 use crate::extract::ListParams;
 
 /// What a conditional write found.
@@ -31,6 +32,7 @@ pub struct ListPage {
 /// The event queries. Every change bumps `version` in the same statement that checks it.
 #[derive(Clone, Debug)]
 pub struct Repo {
+    db: Db,
     pool: SqlitePool,
 }
 
@@ -43,8 +45,16 @@ const FILTER: &str = "(? IS NULL OR instr(search, ?) > 0) \
 
 impl Repo {
     /// Queries over an opened, migrated pool.
-    pub fn new(pool: SqlitePool) -> Repo {
-        Repo { pool }
+    pub fn new(db: Db) -> Repo {
+        Repo {
+            pool: db.pool.clone(),
+            db,
+        }
+    }
+
+    /// The database, with its keep-alive connection for `:memory:`.
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// The pool, for health checks and tests.
