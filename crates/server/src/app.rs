@@ -49,7 +49,7 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
         prefix: prefix.clone(),
     };
     let outside_api = match &args.static_dir {
-        Some(dir) => static_files::router(dir),
+        Some(dir) => static_files::router(dir)?,
         None => Router::new().fallback(api_not_found),
     };
     let mut api = routes::api(state);

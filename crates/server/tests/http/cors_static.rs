@@ -144,3 +144,18 @@ async fn an_empty_prefix_mounts_the_api_at_the_root_beside_static_files() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&page.body).contains("Root"));
 }
+
+#[tokio::test]
+async fn a_missing_static_directory_is_a_startup_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let args = eventual_server::Args::from_flags([
+        "--db",
+        ":memory:",
+        "--static",
+        missing.to_str().unwrap(),
+    ])
+    .unwrap();
+    let err = eventual_server::App::open(&args).await.unwrap_err();
+    assert!(err.to_string().contains("not a directory"), "{err}");
+}
