@@ -131,10 +131,10 @@ async fn seeded_fail_rate_is_repeatable() {
 
 #[tokio::test]
 async fn configured_latency_delays_api_requests_but_not_options_or_other_paths() {
-    let app = app_with(&["--latency-ms", "120", "--cors-origin", "http://app.test"]).await;
+    let app = app_with(&["--latency-ms", "400", "--cors-origin", "http://app.test"]).await;
     let t = Instant::now();
     assert_eq!(app.get("/api/health").await.status, StatusCode::OK);
-    assert!(t.elapsed() >= Duration::from_millis(120));
+    assert!(t.elapsed() >= Duration::from_millis(400));
     let t = Instant::now();
     let res = app
         .raw(
@@ -149,7 +149,7 @@ async fn configured_latency_delays_api_requests_but_not_options_or_other_paths()
         .await;
     assert!(res.status.is_success());
     app.get("/not-api").await.problem(404);
-    assert!(t.elapsed() < Duration::from_millis(120));
+    assert!(t.elapsed() < Duration::from_millis(400));
 }
 
 #[tokio::test]

@@ -109,13 +109,14 @@ async fn shutdown_finishes_in_flight_requests() {
         let base = base.clone();
         async move {
             http.post(format!("{base}/api/events"))
-                .header("x-eventual-fault", "delay=300")
+                .header("x-eventual-fault", "delay=1200")
                 .json(&event("In flight"))
                 .send()
                 .await
         }
     });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Generous: the request must be inside the server (in its delay) when shutdown starts.
+    tokio::time::sleep(Duration::from_millis(400)).await;
     stop.send(()).unwrap();
     let res = slow
         .await
