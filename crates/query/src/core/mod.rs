@@ -13,7 +13,7 @@ mod retry;
 mod seq;
 mod value;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use cache::{Cache, Effect, FetchOutcome};
