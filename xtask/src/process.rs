@@ -74,22 +74,88 @@ pub fn display(cmd: &Command) -> String {
     parts.join(" ")
 }
 
-/// Runs a command in the foreground (our process group, so a terminal Ctrl-C reaches it too)
-/// and returns its exit status. A signal we receive is forwarded once.
+/// A child that leads its own process group, so it and everything it starts (rustc, a
+/// chromedriver, a browser) can be signalled together and swept up when it exits.
+struct Group {
+    child: Child,
+    status: Option<ExitStatus>,
+}
+
+impl Group {
+    fn spawn(cmd: &mut Command) -> Result<Self> {
+        cmd.stdin(Stdio::null()).process_group(0);
+        #[cfg(target_os = "linux")]
+        // SAFETY: prctl is async-signal-safe and touches only the new child's own state.
+        unsafe {
+            cmd.pre_exec(|| {
+                // If xtask dies (even by SIGKILL), the child is told to stop too.
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd
+            .spawn()
+            .with_context(|| format!("cannot start `{}`", display(cmd)))?;
+        Ok(Self {
+            child,
+            status: None,
+        })
+    }
+
+    fn signal(&self, sig: libc::c_int) {
+        if self.status.is_none() {
+            // SAFETY: kill(2) on the group we created; its leader is not reaped yet (see
+            // `poll`), so the group id cannot have been reused. ESRCH is fine.
+            unsafe { libc::kill(-(self.child.id() as libc::pid_t), sig) };
+        }
+    }
+
+    /// The exit status once the leader has exited. Leftover group members are killed first,
+    /// while the unreaped leader still reserves the group id.
+    fn poll(&mut self) -> Result<Option<ExitStatus>> {
+        if self.status.is_none() && leader_exited(&mut self.child)? {
+            self.signal(libc::SIGKILL);
+            self.status = Some(self.child.wait()?);
+        }
+        Ok(self.status)
+    }
+}
+
+/// Whether `child` has exited, without reaping it.
+#[cfg(target_os = "linux")]
+fn leader_exited(child: &mut Child) -> Result<bool> {
+    // SAFETY: waitid with WNOWAIT only inspects our own child; siginfo is plain data.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+        if libc::waitid(libc::P_PID, child.id(), &mut info, flags) == -1 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        Ok(info.si_pid() != 0)
+    }
+}
+
+/// Whether `child` has exited (elsewhere: reaps it; std keeps the status for `wait`).
+#[cfg(not(target_os = "linux"))]
+fn leader_exited(child: &mut Child) -> Result<bool> {
+    Ok(child.try_wait()?.is_some())
+}
+
+/// Runs a command in the foreground and returns its exit status. It gets its own process
+/// group: signals we receive (a terminal Ctrl-C, CI's SIGTERM) are forwarded to the group, and
+/// anything it leaves behind (say, a chromedriver) is killed when it exits.
 pub fn run_status(cmd: &mut Command) -> Result<ExitStatus> {
     say(format!("$ {}", display(cmd)));
-    cmd.stdin(Stdio::null());
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("cannot start `{}`", display(cmd)))?;
+    let mut group = Group::spawn(cmd)?;
     let mut forwarded = false;
     loop {
-        if let Some(status) = child.try_wait()? {
+        if let Some(status) = group.poll()? {
             return Ok(status);
         }
         if let (Some(sig), false) = (interrupted(), forwarded) {
-            // SAFETY: plain kill(2) on our own child's pid, which is not yet reaped.
-            unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+            group.signal(sig);
             forwarded = true;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -124,37 +190,20 @@ pub fn output(cmd: &mut Command) -> Option<String> {
 /// the whole group: SIGTERM, a grace period, then SIGKILL.
 pub struct Service {
     name: String,
-    child: Child,
-    exited: Option<ExitStatus>,
+    group: Group,
     ready: Option<mpsc::Receiver<String>>,
-    stopped: bool,
 }
 
 impl Service {
-    /// Starts `cmd` as a new process-group leader. On Linux it also gets SIGTERM if xtask dies,
-    /// so even `kill -9` of xtask leaves no server behind.
+    /// Starts `cmd` as a new process-group leader (on Linux it also gets SIGTERM if xtask
+    /// dies, so even `kill -9` of xtask leaves no server behind).
     pub fn spawn(name: &str, cmd: &mut Command) -> Result<Self> {
         say(format!("$ {}", display(cmd)));
-        cmd.stdin(Stdio::null()).process_group(0);
-        #[cfg(target_os = "linux")]
-        // SAFETY: prctl is async-signal-safe and touches only the new child's own state.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let child = cmd
-            .spawn()
-            .with_context(|| format!("cannot start {name}: `{}`", display(cmd)))?;
+        let group = Group::spawn(cmd).with_context(|| format!("cannot start {name}"))?;
         Ok(Self {
             name: name.to_string(),
-            child,
-            exited: None,
+            group,
             ready: None,
-            stopped: false,
         })
     }
 
@@ -163,7 +212,7 @@ impl Service {
     pub fn spawn_with_ready_line(name: &str, cmd: &mut Command) -> Result<Self> {
         cmd.stdout(Stdio::piped());
         let mut service = Self::spawn(name, cmd)?;
-        let stdout = service.child.stdout.take().expect("stdout was piped");
+        let stdout = service.group.child.stdout.take().expect("stdout was piped");
         let (tx, rx) = mpsc::channel();
         let prefix = format!("[{name}] ");
         std::thread::spawn(move || {
@@ -213,12 +262,9 @@ impl Service {
         }
     }
 
-    /// The exit status if the process has exited.
+    /// The exit status if the process has exited (its group is swept at that moment).
     pub fn exit_status(&mut self) -> Result<Option<ExitStatus>> {
-        if self.exited.is_none() {
-            self.exited = self.child.try_wait()?;
-        }
-        Ok(self.exited)
+        self.group.poll()
     }
 
     /// The service's name.
@@ -228,44 +274,32 @@ impl Service {
 
     fn wait_exit(&mut self, within: Duration) -> String {
         let deadline = Instant::now() + within;
-        while Instant::now() < deadline {
+        loop {
             if let Ok(Some(status)) = self.exit_status() {
                 return status.to_string();
             }
+            if Instant::now() >= deadline {
+                return "still running".into();
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
-        "still running".into()
-    }
-
-    fn signal_group(&self, sig: libc::c_int) {
-        let pgid = self.child.id() as libc::pid_t;
-        // SAFETY: kill(2) on the process group we created; ESRCH (already gone) is fine.
-        unsafe { libc::kill(-pgid, sig) };
     }
 
     /// Stops the whole process group: SIGTERM, up to `grace` to exit, then SIGKILL.
     pub fn stop(&mut self, grace: Duration) {
-        // Once only: after the leader is reaped its pid (= our group id) may be reused.
-        if std::mem::replace(&mut self.stopped, true) {
+        if !matches!(self.exit_status(), Ok(None)) {
             return;
         }
-        let was_running = matches!(self.exit_status(), Ok(None));
-        self.signal_group(libc::SIGTERM);
-        if was_running {
-            let status = self.wait_exit(grace);
-            if status == "still running" {
-                say(format!(
-                    "{} did not stop within {grace:?}; killing it",
-                    self.name
-                ));
-            }
+        self.group.signal(libc::SIGTERM);
+        if self.wait_exit(grace) == "still running" {
+            say(format!(
+                "{} did not stop within {grace:?}; killing it",
+                self.name
+            ));
+            self.group.signal(libc::SIGKILL);
+            let _ = self.wait_exit(Duration::from_secs(5));
         }
-        // Sweep the group (e.g. a cargo build started by trunk) and reap the leader.
-        self.signal_group(libc::SIGKILL);
-        let _ = self.child.wait();
-        if was_running {
-            say(format!("stopped {}", self.name));
-        }
+        say(format!("stopped {}", self.name));
     }
 }
 
@@ -306,46 +340,74 @@ mod tests {
         );
     }
 
+    /// Reads a pid written by a test script, waiting for the file to appear.
+    #[cfg(target_os = "linux")]
+    fn read_pid(pidfile: &std::path::Path) -> i32 {
+        loop {
+            if let Ok(text) = std::fs::read_to_string(pidfile) {
+                if let Ok(pid) = text.trim().parse() {
+                    std::fs::remove_file(pidfile).ok();
+                    return pid;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Asserts that `pid` is gone (or a zombie waiting for init to reap it).
+    #[cfg(target_os = "linux")]
+    fn assert_dies(pid: i32) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let gone = match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+                Err(_) => true,
+                Ok(s) => {
+                    s.rsplit(')')
+                        .next()
+                        .and_then(|r| r.split_whitespace().next())
+                        == Some("Z")
+                }
+            };
+            if gone {
+                return;
+            }
+            assert!(Instant::now() < deadline, "process {pid} survived");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn pidfile(tag: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("xtask-test-{tag}-{}.pid", std::process::id()))
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn run_sweeps_what_a_step_leaves_behind() {
+        // Like a test runner that exits but leaves its chromedriver running.
+        let file = pidfile("sweep");
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 300 & echo $! > \"$0\""]).arg(&file);
+        assert!(run_status(&mut cmd).unwrap().success());
+        assert_dies(read_pid(&file));
+    }
+
     #[test]
     #[cfg(target_os = "linux")]
     fn service_reads_the_ready_line_and_stop_kills_the_group() {
         // A fake server: prints the ready line, starts a grandchild in its group, then waits.
+        let file = pidfile("service");
         let script = "echo 'eventual-server listening on http://127.0.0.1:4321'; \
                       sleep 300 & echo $! > \"$0\"; wait";
-        let pidfile = std::env::temp_dir().join(format!("xtask-test-{}.pid", std::process::id()));
         let mut cmd = Command::new("sh");
-        cmd.args(["-c", script]).arg(&pidfile);
+        cmd.args(["-c", script]).arg(&file);
         let mut svc = Service::spawn_with_ready_line("fake", &mut cmd).unwrap();
         let url = svc.wait_ready(Duration::from_secs(10)).unwrap();
         assert_eq!(url, "http://127.0.0.1:4321");
-        let grandchild: i32 = loop {
-            if let Ok(text) = std::fs::read_to_string(&pidfile) {
-                if let Ok(pid) = text.trim().parse() {
-                    break pid;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let grandchild = read_pid(&file);
+        assert!(svc.exit_status().unwrap().is_none());
         drop(svc);
-        std::fs::remove_file(&pidfile).ok();
-        // The grandchild was in the service's group, so it must be gone (or a zombie
-        // waiting for init) once the service is dropped.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let stat = std::fs::read_to_string(format!("/proc/{grandchild}/stat"));
-            let gone = match stat {
-                Err(_) => true,
-                Ok(s) => s.split_whitespace().nth(2) == Some("Z"),
-            };
-            if gone {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "grandchild {grandchild} survived"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        assert_dies(grandchild);
     }
 
     #[test]

@@ -1,8 +1,242 @@
-//! `cargo xtask bench`: reserved for the load and latency benchmarks of issue 7.
+//! `cargo xtask bench`: one command, one run, one report (`bench/report.md` + `report.json`).
+//!
+//! Builds the release app (the `dist` path) and the release server, starts servers on port 0
+//! with fresh temporary databases, runs the browser measurements (`bench/browser.mjs`, system
+//! Chromium through Playwright), the sizes (`bench/sizes.mjs`, twiggy over a named copy of the
+//! wasm), the server load test (`crates/server/examples/load.rs`), and composes the report
+//! (`bench/report.mjs`). Raw results stay in `target/bench/`. Not part of `cargo xtask test`:
+//! timings are reported against targets, never asserted in tests.
 
-use anyhow::{bail, Result};
+#[path = "../bench/facts.rs"]
+mod facts;
+#[path = "../bench/options.rs"]
+mod options;
+#[path = "../bench/wasm_names.rs"]
+mod wasm_names;
 
-/// Always fails for now, clearly, instead of pretending to measure something.
-pub fn run(_args: Vec<String>) -> Result<()> {
-    bail!("`cargo xtask bench` is not implemented yet (issue 7)")
+use crate::cmd::dist;
+use crate::install::{self, Needs};
+use crate::process::{self, Service};
+use crate::util::{http, paths, say, secs};
+use anyhow::{bail, Context, Result};
+use facts::Facts;
+use options::{Options, LARGE_LIST_EVENTS, LOAD_CLIENTS};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Runs the whole bench and writes the report.
+pub fn run(args: Vec<String>) -> Result<()> {
+    let opts = Options::parse(args)?;
+    let root = paths::repo_root();
+    let started = Instant::now();
+    let browser = install::ensure(&root, Needs::ALL)?.context("browser paths")?;
+    wasm_names::ensure_twiggy()?;
+
+    let work = paths::target_dir(&root).join("bench");
+    std::fs::create_dir_all(&work)?;
+    let mut facts = Facts::default();
+    facts::machine(&mut facts, &browser.chromium);
+    facts.flag("quick", opts.quick);
+
+    if !opts.no_build {
+        say("build    release app (the `cargo xtask dist` path) and release server");
+        dist::build(&root, "/")?;
+    }
+    if !opts.no_build || !release_bin(&root, "eventual-server").is_file() {
+        process::run(Command::new(paths::cargo()).current_dir(&root).args([
+            "build",
+            "--release",
+            "-p",
+            "eventual-server",
+            "--bin",
+            "eventual-server",
+            "--example",
+            "load",
+        ]))?;
+    }
+
+    // Sizes first: they need no servers.
+    capture(
+        Command::new("node")
+            .arg("bench/sizes.mjs")
+            .arg("dist")
+            .current_dir(&root),
+        &work.join("sizes.json"),
+    )?;
+    let twiggy = wasm_names::build(&root, &work).and_then(|wasm| wasm_names::analyse(&wasm, &work));
+    if let Err(e) = &twiggy {
+        say(format!("twiggy breakdown failed: {e:#}"));
+    }
+    facts.flag("twiggyOk", twiggy.is_ok());
+    let (nightly, rust_src, nightly_version) = wasm_names::nightly_probe();
+    facts
+        .flag("nightly", nightly)
+        .flag("nightlyRustSrc", rust_src)
+        .text("nightlyVersion", nightly_version);
+
+    let tmp = TempDir::new("eventual-bench")?;
+    browser_step(&root, &work, &tmp.0, &opts, &browser.chromium)?;
+    load_step(&root, &work, &tmp.0, &opts)?;
+    drop(tmp);
+
+    facts
+        .text(
+            "loadavgAtEnd",
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .trim(),
+        )
+        .number("seconds", started.elapsed().as_secs_f64())
+        .number("gcMs", opts.gc_ms as f64);
+    std::fs::write(work.join("facts.json"), facts.to_json())?;
+    process::run(
+        Command::new("node")
+            .arg("bench/report.mjs")
+            .arg(&work)
+            .arg("bench")
+            .current_dir(&root),
+    )?;
+    say(format!(
+        "bench done in {}: bench/report.md, bench/report.json (raw data in {})",
+        secs(started.elapsed()),
+        work.display()
+    ));
+    Ok(())
+}
+
+fn release_bin(root: &Path, name: &str) -> PathBuf {
+    paths::target_dir(root).join("release").join(name)
+}
+
+/// Runs `cmd` with its stdout written to `file`; fails if it fails.
+fn capture(cmd: &mut Command, file: &Path) -> Result<()> {
+    let out = File::create(file).with_context(|| format!("cannot create {}", file.display()))?;
+    process::run(cmd.stdout(out))
+}
+
+/// Starts a release server on port 0 with a fresh database; logs (warnings only) to a file.
+fn server(root: &Path, work: &Path, name: &str, db: &Path, extra: &[&str]) -> Result<Running> {
+    let log = File::create(work.join(format!("{name}-server.log")))?;
+    let mut svc = Service::spawn_with_ready_line(
+        name,
+        Command::new(release_bin(root, "eventual-server"))
+            .stderr(log)
+            .env("NO_COLOR", "1")
+            .env("RUST_LOG", "warn")
+            .args(["--host", "127.0.0.1", "--port", "0", "--db"])
+            .arg(db)
+            .args(extra)
+            .current_dir(root),
+    )?;
+    let base = svc.wait_ready(Duration::from_secs(60))?;
+    http::wait_for_ok(
+        &format!("{base}/api/health"),
+        Duration::from_secs(20),
+        process::interruption,
+    )?;
+    say(format!("{name} server ready at {base}/"));
+    Ok(Running {
+        _service: svc,
+        url: base,
+    })
+}
+
+/// Browser figures: a plain server (sample data) and a slow one (PATCH/PUT +1000 ms, 10,000
+/// events), both serving `dist/`.
+fn browser_step(root: &Path, work: &Path, tmp: &Path, opts: &Options, chromium: &Path) -> Result<()> {
+    let dist = root.join("dist");
+    if !dist.join("index.html").is_file() {
+        bail!("dist/index.html is missing; run without --no-build");
+    }
+    let dist_arg = dist.to_string_lossy().into_owned();
+    let plain = server(
+        root,
+        work,
+        "plain",
+        &tmp.join("plain.db"),
+        &["--seed", "--static", &dist_arg],
+    )?;
+    let slow = server(
+        root,
+        work,
+        "slow",
+        &tmp.join("slow.db"),
+        &[
+            "--static",
+            &dist_arg,
+            "--latency-ms",
+            "1000",
+            "--fault-methods",
+            "PATCH,PUT",
+        ],
+    )?;
+    capture(
+        Command::new(release_bin(root, "examples/load")).args([
+            "seed",
+            slow.url(),
+            &LARGE_LIST_EVENTS.to_string(),
+            "16",
+        ]),
+        &work.join("seed.json"),
+    )?;
+    let mut node = Command::new("node");
+    node.arg("bench/browser.mjs")
+        .env("BENCH_PLAIN_URL", plain.url())
+        .env("BENCH_SLOW_URL", slow.url())
+        .env("BENCH_GC_MS", opts.gc_ms.to_string())
+        .env("CHROMIUM_PATH", chromium)
+        .current_dir(root);
+    if opts.quick {
+        node.env("BENCH_QUICK", "1");
+    }
+    capture(&mut node, &work.join("browser.json"))
+}
+
+/// Server load: a release server on a fresh SQLite file, 50 clients, GET and PATCH.
+fn load_step(root: &Path, work: &Path, tmp: &Path, opts: &Options) -> Result<()> {
+    let svc = server(root, work, "load", &tmp.join("load.db"), &[])?;
+    capture(
+        Command::new(release_bin(root, "examples/load")).args([
+            "run",
+            svc.url(),
+            &LOAD_CLIENTS.to_string(),
+            &opts.load_millis().to_string(),
+        ]),
+        &work.join("load.json"),
+    )
+}
+
+/// A server and the base URL it announced; dropping it stops the server.
+struct Running {
+    _service: Service,
+    url: String,
+}
+
+impl Running {
+    fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// A scratch directory removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(prefix: &str) -> Result<Self> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .subsec_nanos();
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

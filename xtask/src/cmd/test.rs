@@ -341,9 +341,17 @@ fn e2e(ctx: &Ctx) -> Result<()> {
         );
     }
     let tmp = TempDir::new("eventual-e2e")?;
+    // Request logs would drown Playwright's output; keep them in a file, shown on failure.
+    let log_dir = paths::target_dir(root).join("xtask");
+    std::fs::create_dir_all(&log_dir)?;
+    let log_path = log_dir.join("e2e-server.log");
+    let log = std::fs::File::create(&log_path)
+        .with_context(|| format!("cannot create {}", log_path.display()))?;
     let mut server = Service::spawn_with_ready_line(
         "server",
         Command::new(&server_bin)
+            .stderr(log)
+            .env("NO_COLOR", "1")
             .args(["--host", "127.0.0.1", "--port", "0", "--allow-fault-header"])
             .arg("--db")
             .arg(tmp.0.join("e2e.db"))
@@ -372,7 +380,27 @@ fn e2e(ctx: &Ctx) -> Result<()> {
     // Stop the server before the temporary database is deleted, whatever the outcome.
     server.stop(Duration::from_secs(5));
     drop(tmp);
+    if result.is_err() {
+        show_tail(&log_path, 40);
+    }
     result
+}
+
+/// Prints the last `lines` lines of a log file, for failures.
+fn show_tail(path: &Path, lines: usize) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let all: Vec<&str> = text.lines().collect();
+    let start = all.len().saturating_sub(lines);
+    say(format!(
+        "last {} lines of the server log ({}):",
+        all.len() - start,
+        path.display()
+    ));
+    for line in &all[start..] {
+        eprintln!("  {line}");
+    }
 }
 
 #[cfg(test)]
