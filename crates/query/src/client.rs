@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos::reactive::graph::Observer;
 
 use crate::abort::{AbortHandle, AbortSignal};
 use crate::core::{
@@ -187,13 +188,16 @@ impl QueryClient {
             };
             map.entry(key.clone()).or_default().clone()
         });
-        if let Some(t) = trigger {
+        if let Some(t) = trigger.filter(|_| Observer::get().is_some()) {
             t.track();
         }
     }
 
     fn track_meta(&self) {
-        if let Some(t) = self.try_with(|i| i.meta.clone()) {
+        if let Some(t) = self
+            .try_with(|i| i.meta.clone())
+            .filter(|_| Observer::get().is_some())
+        {
             t.track();
         }
     }
@@ -370,18 +374,12 @@ impl QueryClient {
     /// Drops `key` if it has been unread for `gc_time` ms.
     fn collect(&self, key: &QueryKey, gc_time: u64) {
         self.run(|i, now| {
+            // The in-flight fetch, if any, is aborted by the `Abort` effect in `flush`.
             if i.cache.collect(key, gc_time, now) {
                 i.fetchers.remove(key);
-                i.aborts.remove(key);
             }
         });
-        // Notify before dropping triggers so stale subscribers re-read.
-        self.try_with(|i| {
-            if !i.cache.contains(key) {
-                i.data_triggers.remove(key);
-                i.status_triggers.remove(key);
-            }
-        });
+        // Triggers stay: a component may still read the key directly and must hear of new data.
     }
 
     /// Starts a fetch of `key` unless one is in flight or nobody registered a fetcher.
@@ -422,7 +420,9 @@ impl QueryClient {
                     }
                     result => {
                         client.run(|i, now| {
-                            i.aborts.remove(&key);
+                            if i.aborts.get(&key).is_some_and(|(s, _)| *s == seq) {
+                                i.aborts.remove(&key);
+                            }
                             i.cache
                                 .complete_fetch(&key, seq, result.map_err(|(e, _)| e), now)
                         });

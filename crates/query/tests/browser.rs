@@ -79,6 +79,17 @@ async fn sleep(ms: u32) {
     TimeoutFuture::new(ms).await;
 }
 
+/// Polls `cond` every 5 ms for up to `max_ms`; true once it holds.
+async fn eventually(max_ms: u32, cond: impl Fn() -> bool) -> bool {
+    for _ in 0..max_ms / 5 {
+        if cond() {
+            return true;
+        }
+        sleep(5).await;
+    }
+    cond()
+}
+
 #[wasm_bindgen_test]
 async fn two_readers_share_one_request_and_the_cached_value() {
     let (owner, client) = setup(QueryClientOptions::default());
@@ -474,4 +485,51 @@ async fn mounted_component_renders_cache_data_and_unmount_releases_it() {
     assert_eq!(client.entries()[0].observers, 1);
     drop(handle);
     assert_eq!(div.text_content().unwrap(), "");
+}
+
+#[wasm_bindgen_test]
+async fn window_focus_refetches_stale_observed_queries_only() {
+    let (owner, client) = setup(QueryClientOptions::default());
+    let stale = Backend::new(1, 5);
+    let fresh = Backend::new(2, 5);
+    owner.with(|| {
+        use_query(|| QueryKey::from("focus/stale"), stale.fetcher());
+        use_query_with_options(
+            || QueryKey::from("focus/fresh"),
+            fresh.fetcher(),
+            QueryOptions {
+                stale_time: Some(Duration::from_secs(60)),
+                ..QueryOptions::default()
+            },
+        );
+    });
+    let idle = || {
+        client
+            .entries()
+            .iter()
+            .all(|e| !e.is_fetching && e.status == QueryStatus::Success)
+    };
+    assert!(eventually(500, || client.entries().len() == 2 && idle()).await);
+    assert_eq!((stale.calls.get(), fresh.calls.get()), (1, 1));
+    let focus = web_sys::Event::new("focus").unwrap();
+    web_sys::window().unwrap().dispatch_event(&focus).unwrap();
+    assert!(
+        eventually(500, || stale.calls.get() == 2).await,
+        "focus refetches the stale query: {:?}",
+        client.entries()
+    );
+    assert!(eventually(500, idle).await);
+    assert_eq!(fresh.calls.get(), 1, "a fresh query is not refetched");
+    let online = web_sys::Event::new("online").unwrap();
+    web_sys::window().unwrap().dispatch_event(&online).unwrap();
+    assert!(
+        eventually(500, || stale.calls.get() == 3).await,
+        "online refetches"
+    );
+    assert!(eventually(500, idle).await);
+    owner.cleanup();
+    // Listeners are removed with the client's owner.
+    web_sys::window().unwrap().dispatch_event(&focus).unwrap();
+    sleep(30).await;
+    assert_eq!(stale.calls.get(), 3);
 }
