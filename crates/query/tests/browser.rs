@@ -79,6 +79,22 @@ async fn sleep(ms: u32) {
     TimeoutFuture::new(ms).await;
 }
 
+/// A switch a test flips to let a pending fake request finish.
+#[derive(Clone, Default)]
+struct Gate(Rc<Cell<bool>>);
+
+impl Gate {
+    fn open(&self) {
+        self.0.set(true);
+    }
+
+    async fn wait(&self) {
+        while !self.0.get() {
+            sleep(2).await;
+        }
+    }
+}
+
 /// Polls `cond` every 5 ms for up to `max_ms`; true once it holds.
 async fn eventually(max_ms: u32, cond: impl Fn() -> bool) -> bool {
     for _ in 0..max_ms / 5 {
@@ -100,7 +116,7 @@ async fn two_readers_share_one_request_and_the_cached_value() {
         (a, b)
     });
     assert!(a.is_loading.get_untracked());
-    sleep(80).await;
+    assert!(eventually(1000, || a.data.get_untracked().is_some()).await);
     assert_eq!(backend.calls.get(), 1, "de-duplicated");
     assert_eq!(a.data.get_untracked(), Some(7));
     assert_eq!(b.data.get_untracked(), Some(7));
@@ -115,21 +131,28 @@ async fn two_readers_share_one_request_and_the_cached_value() {
 #[wasm_bindgen_test]
 async fn unread_entries_are_garbage_collected_after_gc_time() {
     let (owner, client) = setup(QueryClientOptions {
-        gc_time: Duration::from_millis(30),
+        gc_time: Duration::from_millis(150),
         ..QueryClientOptions::default()
     });
     let backend = Backend::new(1, 5);
     let child = owner.with(Owner::new);
     child.with(|| use_query(|| QueryKey::from("g"), backend.fetcher()));
-    sleep(40).await;
+    assert!(
+        eventually(1000, || client
+            .get_query_data::<i32>(&QueryKey::from("g"))
+            .is_some())
+        .await
+    );
     assert_eq!(client.entries().len(), 1);
     assert_eq!(client.entries()[0].observers, 1);
     child.cleanup(); // the reader unmounts
     assert_eq!(client.entries()[0].observers, 0);
-    sleep(10).await;
+    sleep(20).await;
     assert_eq!(client.entries().len(), 1, "kept during gc_time");
-    sleep(60).await;
-    assert!(client.entries().is_empty(), "dropped after gc_time");
+    assert!(
+        eventually(2000, || client.entries().is_empty()).await,
+        "dropped after gc_time"
+    );
     owner.cleanup();
 }
 
@@ -183,7 +206,7 @@ async fn cancel_aborts_the_real_http_request_and_never_writes() {
     assert!(q.is_fetching.get_untracked());
     client.cancel_queries(&QueryKey::from("slow"));
     assert!(!q.is_fetching.get_untracked());
-    sleep(100).await;
+    assert!(eventually(2000, || outcome.borrow().is_some()).await);
     assert_eq!(outcome.borrow().as_deref(), Some("AbortError"));
     assert_eq!(q.data.get_untracked(), None);
     assert_eq!(
@@ -219,15 +242,22 @@ async fn failed_mutation_rolls_back_reports_and_refetches() {
     };
     let key = QueryKey::from("todos/1");
     let q = owner.with(|| use_query(move || QueryKey::from("todos/1"), fetcher));
-    sleep(30).await;
+    assert!(eventually(1000, || q.data.get_untracked().is_some()).await);
     assert_eq!(q.data.get_untracked().unwrap().title, "old");
     assert_eq!(fetches.get(), 1);
 
     let failures: Rc<RefCell<Vec<MutationFailure<TestError>>>> = Rc::default();
+    let gate = Gate::default();
     let id = client.optimistic(
-        Optimistic::new("Rename", |_signal| async {
-            sleep(20).await;
-            Err::<(), _>(TestError(422))
+        Optimistic::new("Rename", {
+            let gate = gate.clone();
+            move |_signal| {
+                let gate = gate.clone();
+                async move {
+                    gate.wait().await;
+                    Err::<(), _>(TestError(422))
+                }
+            }
         })
         .patch::<Todo>(key.clone(), |_| Todo {
             title: "new".into(),
@@ -243,8 +273,16 @@ async fn failed_mutation_rolls_back_reports_and_refetches() {
         "shown at once"
     );
     assert_eq!(client.pending_mutations().len(), 1);
-    sleep(60).await;
+    sleep(20).await;
+    assert_eq!(
+        q.data.get_untracked().unwrap().title,
+        "new",
+        "still pending"
+    );
+    gate.open();
+    assert!(eventually(1000, || !failures.borrow().is_empty()).await);
     assert_eq!(q.data.get_untracked().unwrap().title, "old", "rolled back");
+    assert!(eventually(1000, || fetches.get() == 2).await);
     assert_eq!(failures.borrow().len(), 1);
     assert_eq!(failures.borrow()[0].id, id);
     assert_eq!(failures.borrow()[0].error, TestError(422));
@@ -279,24 +317,29 @@ async fn success_keeps_the_edit_until_the_single_refetch_after_the_last_mutation
     };
     let key = QueryKey::from("counter");
     let q = owner.with(|| use_query(|| QueryKey::from("counter"), fetcher));
-    sleep(30).await;
-    assert_eq!(q.data.get_untracked(), Some(0));
-    let add = |n: i32, delay: u32| {
+    assert!(eventually(1000, || q.data.get_untracked() == Some(0)).await);
+    let settled = Rc::new(Cell::new(0));
+    let add = |n: i32, gate: Gate| {
         let server = server.clone();
+        let settled = settled.clone();
         Optimistic::new("Add", move |_s| {
-            let server = server.clone();
+            let (server, gate) = (server.clone(), gate.clone());
             async move {
-                sleep(delay).await;
+                gate.wait().await;
                 server.set(server.get() + n);
                 Ok::<_, TestError>(())
             }
         })
         .patch::<i32>(key.clone(), move |v| v + n)
+        .on_settled(move || settled.set(settled.get() + 1))
     };
-    client.optimistic(add(1, 10));
-    client.optimistic(add(10, 40));
+    let (first, second) = (Gate::default(), Gate::default());
+    client.optimistic(add(1, first.clone()));
+    client.optimistic(add(10, second.clone()));
     assert_eq!(q.data.get_untracked(), Some(11));
-    sleep(25).await;
+    first.open();
+    assert!(eventually(1000, || settled.get() == 1).await);
+    sleep(20).await;
     assert_eq!(
         q.data.get_untracked(),
         Some(11),
@@ -307,10 +350,11 @@ async fn success_keeps_the_edit_until_the_single_refetch_after_the_last_mutation
         1,
         "no refetch while another mutation touches the key"
     );
-    sleep(80).await;
+    second.open();
+    assert!(eventually(1000, || settled.get() == 2).await);
+    assert!(eventually(1000, || client.entries().iter().all(|e| !e.has_pending)).await);
     assert_eq!(fetches.get(), 2, "one refetch after the last one settled");
     assert_eq!(q.data.get_untracked(), Some(11));
-    assert!(client.entries().iter().all(|e| !e.has_pending));
     owner.cleanup();
 }
 
@@ -347,9 +391,8 @@ async fn retryable_mutation_errors_are_retried_then_succeed() {
             move |_| done.set(true)
         }),
     );
-    sleep(80).await;
+    assert!(eventually(2000, || done.get()).await);
     assert_eq!(tries.get(), 3);
-    assert!(done.get());
     let retried = client
         .transaction_log()
         .into_iter()
@@ -385,16 +428,18 @@ async fn failure_retry_resends_the_same_change() {
             move |f| *failure.borrow_mut() = Some(f)
         }),
     );
-    sleep(10).await;
+    assert!(eventually(1000, || failure.borrow().is_some()).await);
     assert_eq!(client.get_query_data::<i32>(&QueryKey::from("x")), Some(1));
     fail.set(false);
     assert!(failure.borrow().as_ref().unwrap().retry());
     assert_eq!(client.get_query_data::<i32>(&QueryKey::from("x")), Some(2));
-    sleep(10).await;
-    assert!(client
-        .pending_mutations()
-        .iter()
-        .all(|m| m.state != MutationState::RolledBack));
+    assert!(
+        eventually(1000, || client
+            .pending_mutations()
+            .iter()
+            .all(|m| m.state == MutationState::Succeeded))
+        .await
+    );
     owner.cleanup();
 }
 
@@ -417,10 +462,10 @@ async fn key_switch_reads_the_new_entry_and_aborts_the_old_fetch() {
     };
     let (search, set_search) = signal("a".to_string());
     let q = owner.with(|| use_query(move || QueryKey::from("s").child(search.get()), fetcher));
-    sleep(5).await;
+    assert!(eventually(1000, || q.is_fetching.get_untracked()).await);
     set_search.set("b".into());
-    sleep(80).await;
-    assert_eq!(q.data.get_untracked().as_deref(), Some("s/b"));
+    assert!(eventually(1000, || q.data.get_untracked().as_deref() == Some("s/b")).await);
+    assert!(eventually(1000, || aborted.get() == 1).await);
     assert_eq!(aborted.get(), 1);
     assert_eq!(
         client.get_query_data::<String>(&QueryKey::from("s/a")),
@@ -450,11 +495,10 @@ async fn use_mutation_tracks_pending_data_and_error() {
     });
     m.mutate(2);
     assert!(m.is_pending.get_untracked());
-    sleep(30).await;
-    assert!(!m.is_pending.get_untracked());
+    assert!(eventually(1000, || !m.is_pending.get_untracked()).await);
     assert_eq!(m.data.get_untracked(), Some(4));
     m.mutate(-1);
-    sleep(30).await;
+    assert!(eventually(1000, || m.error.get_untracked().is_some()).await);
     assert_eq!(m.error.get_untracked(), Some(TestError(400)));
     owner.cleanup();
 }
@@ -476,12 +520,10 @@ async fn mounted_component_renders_cache_data_and_unmount_releases_it() {
         }
     });
     assert_eq!(div.text_content().unwrap(), "loading");
-    sleep(40).await;
-    assert_eq!(div.text_content().unwrap(), "42");
+    assert!(eventually(1000, || div.text_content().unwrap() == "42").await);
     let client = client_cell.get().unwrap();
     client.set_query_data(&QueryKey::from("m"), 43);
-    sleep(5).await;
-    assert_eq!(div.text_content().unwrap(), "43");
+    assert!(eventually(1000, || div.text_content().unwrap() == "43").await);
     assert_eq!(client.entries()[0].observers, 1);
     drop(handle);
     assert_eq!(div.text_content().unwrap(), "");
@@ -532,4 +574,47 @@ async fn window_focus_refetches_stale_observed_queries_only() {
     web_sys::window().unwrap().dispatch_event(&focus).unwrap();
     sleep(30).await;
     assert_eq!(stale.calls.get(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn equal_refetch_does_not_wake_readers_and_edits_wake_only_their_key() {
+    let (owner, client) = setup(QueryClientOptions::default());
+    let a = Backend::new(1, 2);
+    let b = Backend::new(2, 2);
+    let runs_a = Rc::new(Cell::new(0));
+    let runs_b = Rc::new(Cell::new(0));
+    let (qa, qb) = owner.with(|| {
+        let qa = use_query(|| QueryKey::from("w/a"), a.fetcher());
+        let qb = use_query(|| QueryKey::from("w/b"), b.fetcher());
+        let (ra, rb) = (runs_a.clone(), runs_b.clone());
+        Effect::new(move |_| {
+            qa.data.track();
+            ra.set(ra.get() + 1);
+        });
+        Effect::new(move |_| {
+            qb.data.track();
+            rb.set(rb.get() + 1);
+        });
+        (qa, qb)
+    });
+    assert!(
+        eventually(1000, || qa.data.get_untracked().is_some()
+            && qb.data.get_untracked().is_some())
+        .await
+    );
+    sleep(20).await;
+    let (base_a, base_b) = (runs_a.get(), runs_b.get());
+    qa.refetch(); // same value comes back
+    assert!(
+        eventually(1000, || a.calls.get() == 2
+            && !qa.is_fetching.get_untracked())
+        .await
+    );
+    sleep(20).await;
+    assert_eq!(runs_a.get(), base_a, "equal data does not notify");
+    client.set_query_data(&QueryKey::from("w/a"), 5);
+    assert!(eventually(1000, || runs_a.get() == base_a + 1).await);
+    sleep(20).await;
+    assert_eq!(runs_b.get(), base_b, "other keys' readers stay asleep");
+    owner.cleanup();
 }
