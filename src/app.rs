@@ -1,30 +1,82 @@
-//! The root component: configuration, API client, router.
+//! The root component: configuration, API client, query cache, toasts, router.
 
+use std::time::Duration;
+
+use eventual_query::{provide_query_client, QueryClientOptions, RetryPolicy};
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Redirect, Route, Router, Routes},
+    components::{Redirect, Route, Router, Routes, A},
+    hooks::use_navigate,
     path,
 };
 
 use crate::api::Api;
+use crate::components::{Devtools, Toaster};
 use crate::config::{router_base, Config};
-use crate::pages::{ListPage, NotFound};
+use crate::mutations::Actions;
+use crate::pages::{EventPage, ListPage, NewPage, NotFound};
+use crate::toasts::Toasts;
+
+/// The query client's settings for this app.
+pub fn query_options() -> QueryClientOptions {
+    QueryClientOptions {
+        stale_time: Duration::from_secs(10),
+        // One quick resend for flaky networks, then roll back and let the person decide.
+        mutation_retry: RetryPolicy {
+            max_attempts: 2,
+            base_ms: 500,
+            factor: 2.0,
+            max_delay_ms: 4_000,
+        },
+        ..QueryClientOptions::default()
+    }
+}
+
+/// Everything the pages need from context: API client, query cache, toasts, actions.
+pub fn provide_services(config: &Config) -> Actions {
+    let api = Api::new(config.api_base_url.clone());
+    provide_context(api.clone());
+    provide_context(config.clone());
+    let client = provide_query_client(query_options());
+    let toasts = Toasts::provide();
+    Actions::provide(client, api, toasts)
+}
 
 /// The whole app for a given configuration.
 #[component]
 pub fn App(config: Config) -> impl IntoView {
-    provide_context(Api::new(config.api_base_url.clone()));
-    provide_context(config);
+    let actions = provide_services(&config);
     let base = router_base();
     view! {
         <Router base=base>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <main id="main" class="app-main">
+            <NavigateBridge actions=actions />
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
+            <header class="app-header">
+                <div class="app-header-inner">
+                    <A href="/events" exact=true attr:class="brand">
+                        "Eventual"
+                    </A>
+                </div>
+            </header>
+            <main id="main" class="app-main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/events" /> } />
                     <Route path=path!("/events") view=ListPage />
+                    <Route path=path!("/events/new") view=NewPage />
+                    <Route path=path!("/events/:id") view=EventPage />
                 </Routes>
             </main>
+            <Toaster />
+            <Devtools />
         </Router>
     }
+}
+
+/// Hands the router's navigate function to the actions (they outlive any one page).
+#[component]
+fn NavigateBridge(actions: Actions) -> impl IntoView {
+    let navigate = use_navigate();
+    actions.set_navigate(move |path, options| navigate(path, options));
 }

@@ -6,8 +6,12 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod draft;
+pub mod keys;
+pub mod mutations;
 pub mod pages;
 pub mod time;
+pub mod toasts;
 
 use leptos::prelude::*;
 

@@ -93,6 +93,12 @@ pub async fn error_from_response(resp: web_sys::Response) -> ApiError {
     ApiError::Http(Problem::from_response(status, &body))
 }
 
+impl eventual_query::QueryError for ApiError {
+    fn is_retryable(&self) -> bool {
+        ApiError::is_retryable(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

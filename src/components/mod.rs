@@ -1,5 +1,13 @@
 //! Reusable pieces of UI.
 
+mod devtools;
+mod event_form;
+mod skeleton;
 mod status_badge;
+mod toast;
 
+pub use devtools::{devtools_requested, Devtools};
+pub use event_form::{EventForm, FormState};
+pub use skeleton::Skeleton;
 pub use status_badge::StatusBadge;
+pub use toast::Toaster;

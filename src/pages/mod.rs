@@ -1,7 +1,11 @@
 //! One module per route.
 
+mod event;
 mod list;
+mod new;
 mod not_found;
 
+pub use event::EventPage;
 pub use list::ListPage;
+pub use new::NewPage;
 pub use not_found::NotFound;

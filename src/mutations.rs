@@ -1,0 +1,512 @@
+//! The optimistic actions: each shows its change at once, sends it, and on failure rolls back
+//! and says so with a way to try again. Once settled, the touched keys are refetched.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use eventual_model::{Event, EventId, EventInput, EventPatch, FieldError, Status};
+use eventual_query::{MutationFailure, MutationId, Optimistic, QueryClient};
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+
+use crate::api::{Api, ApiError};
+use crate::keys;
+use crate::toasts::{ToastAction, ToastKind, Toasts};
+
+type Navigate = Rc<dyn Fn(&str, NavigateOptions)>;
+
+/// Where a form wants to hear about a failed submit.
+#[derive(Clone, Copy, Default)]
+pub struct FormFeedback {
+    /// Gets the server's field errors (422).
+    pub server_errors: Option<RwSignal<Vec<FieldError>>>,
+    /// Gets back what was submitted, so a rejected change is not lost from the form.
+    pub restore: Option<Callback<EventInput>>,
+}
+
+/// The app's optimistic actions. `Copy`; provided at the root.
+#[derive(Clone, Copy)]
+pub struct Actions {
+    client: QueryClient,
+    api: StoredValue<Api>,
+    toasts: Toasts,
+    navigate: StoredValue<Option<Navigate>, LocalStorage>,
+    /// Temporary ids of optimistic creates → the ids the server gave them.
+    creations: RwSignal<HashMap<EventId, EventId>>,
+    next_temp: StoredValue<u64>,
+}
+
+/// `patch` applied to `event`, read-only fields kept (unchanged if the patch cannot apply).
+pub fn apply_patch(event: &Event, patch: &EventPatch) -> Event {
+    patch
+        .apply(&event.input())
+        .map(|input| event.with_input(input))
+        .unwrap_or_else(|_| event.clone())
+}
+
+/// `event` put into a start-sorted list, replacing the entry with the same id.
+pub fn upsert_sorted(list: &[Event], event: &Event) -> Vec<Event> {
+    let mut out: Vec<Event> = list.iter().filter(|e| e.id != event.id).cloned().collect();
+    let at = out
+        .iter()
+        .position(|e| e.start > event.start)
+        .unwrap_or(out.len());
+    out.insert(at, event.clone());
+    out
+}
+
+/// `event`'s entry replaced in place (the list's order is the server's business).
+pub fn replace_in(list: &[Event], event: &Event) -> Vec<Event> {
+    list.iter()
+        .map(|e| {
+            if e.id == event.id {
+                event.clone()
+            } else {
+                e.clone()
+            }
+        })
+        .collect()
+}
+
+/// The list without `id`.
+pub fn remove_from(list: &[Event], id: &EventId) -> Vec<Event> {
+    list.iter().filter(|e| &e.id != id).cloned().collect()
+}
+
+/// Prefix of the ids optimistic creates use until the server answers.
+pub const TEMP_PREFIX: &str = "new-";
+
+/// Whether `id` is a stand-in for an event being created.
+pub fn is_temp(id: &EventId) -> bool {
+    id.as_str().starts_with(TEMP_PREFIX)
+}
+
+fn quoted(title: &str) -> String {
+    format!("“{}”", title.trim())
+}
+
+impl Actions {
+    /// Actions over `client` and `api`, reporting through `toasts`.
+    pub fn new(client: QueryClient, api: Api, toasts: Toasts) -> Self {
+        Self {
+            client,
+            api: StoredValue::new(api),
+            toasts,
+            navigate: StoredValue::new_local(None),
+            creations: RwSignal::new(HashMap::new()),
+            next_temp: StoredValue::new(1),
+        }
+    }
+
+    /// Provide as context and return.
+    pub fn provide(client: QueryClient, api: Api, toasts: Toasts) -> Self {
+        let a = Self::new(client, api, toasts);
+        provide_context(a);
+        a
+    }
+
+    /// Let actions navigate (set once inside the router).
+    pub fn set_navigate(&self, navigate: impl Fn(&str, NavigateOptions) + 'static) {
+        self.navigate.set_value(Some(Rc::new(navigate)));
+    }
+
+    fn go(&self, path: &str, replace: bool) {
+        if let Some(nav) = self.navigate.get_value() {
+            nav(
+                path,
+                NavigateOptions {
+                    replace,
+                    ..Default::default()
+                },
+            );
+        }
+    }
+
+    /// The API client.
+    pub fn api(&self) -> Api {
+        self.api.get_value()
+    }
+
+    /// The real id of a temporary one, once its create succeeded (tracked).
+    pub fn created_id(&self, temp: &EventId) -> Option<EventId> {
+        self.creations.with(|c| c.get(temp).cloned())
+    }
+
+    /// Put the server's copy of an event into the detail entry and every cached list.
+    fn confirm(&self, saved: &Event) {
+        self.client
+            .set_query_data(&keys::event(&saved.id), saved.clone());
+        for entry in self.client.entries() {
+            if entry.key.starts_with(&keys::lists()) {
+                self.client
+                    .update_query_data::<Vec<Event>>(&entry.key, |l| *l = replace_in(l, saved));
+            }
+        }
+    }
+
+    /// Save an edit: `patch` over the event shown as `title`. Retry and "Apply my changes"
+    /// resend this same patch, with whatever ETag is current then.
+    pub fn save(&self, id: EventId, title: String, patch: EventPatch, feedback: FormFeedback) {
+        self.send_patch("Save event", id, title, patch, feedback);
+    }
+
+    /// The quick status change from the list.
+    pub fn set_status(&self, event: &Event, status: Status) {
+        if event.status == status || is_temp(&event.id) {
+            return;
+        }
+        let patch = EventPatch {
+            status: eventual_model::Patch::Set(status),
+            ..Default::default()
+        };
+        self.send_patch(
+            "Change status",
+            event.id.clone(),
+            event.title.clone(),
+            patch,
+            FormFeedback::default(),
+        );
+    }
+
+    fn send_patch(
+        &self,
+        label: &str,
+        id: EventId,
+        title: String,
+        patch: EventPatch,
+        feedback: FormFeedback,
+    ) {
+        if patch.is_empty() {
+            self.toasts.info("Nothing to save: no field changed.");
+            return;
+        }
+        let this = *self;
+        let api = self.api();
+        let detail = keys::event(&id);
+        // After a 412 the next attempt first re-reads the event for its current ETag.
+        let conflicted = Rc::new(Cell::new(false));
+        let send = {
+            let (id, patch, conflicted) = (id.clone(), patch.clone(), conflicted.clone());
+            move |_signal| {
+                let (api, id, patch) = (api.clone(), id.clone(), patch.clone());
+                let refresh = conflicted.replace(false);
+                async move {
+                    if refresh {
+                        api.get(&id, None).await?;
+                    }
+                    api.patch(&id, &patch).await
+                }
+            }
+        };
+        let on_error = {
+            let (id, title, patch) = (id.clone(), title.clone(), patch.clone());
+            move |failure: MutationFailure<ApiError>| {
+                if failure.error.is_conflict() {
+                    conflicted.set(true);
+                }
+                this.report_save_failure(failure, &id, &title, &patch, feedback);
+            }
+        };
+        let for_detail = patch.clone();
+        let for_lists = patch.clone();
+        let target = id.clone();
+        self.client.optimistic(
+            Optimistic::new(label, send)
+                .patch::<Event>(detail.clone(), move |e| apply_patch(e, &for_detail))
+                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| {
+                    list.iter()
+                        .map(|e| {
+                            if e.id == target {
+                                apply_patch(e, &for_lists)
+                            } else {
+                                e.clone()
+                            }
+                        })
+                        .collect()
+                })
+                .on_success(move |saved: &Event| this.confirm(saved))
+                .on_error(on_error)
+                .refetch(keys::lists()),
+        );
+        if let Some(errors) = feedback.server_errors {
+            errors.set(Vec::new());
+        }
+    }
+
+    fn report_save_failure(
+        &self,
+        failure: MutationFailure<ApiError>,
+        id: &EventId,
+        title: &str,
+        patch: &EventPatch,
+        feedback: FormFeedback,
+    ) {
+        let error = failure.error.clone();
+        let retry = failure.clone();
+        let dismiss = failure.clone();
+        let on_dismiss: Rc<dyn Fn()> = Rc::new(move || dismiss.dismiss());
+        if error.is_conflict() {
+            // Show the latest data now; "Apply my changes" resends the patch on top of it.
+            self.client.invalidate_queries(&keys::events());
+            self.toasts.show(
+                ToastKind::Error,
+                format!(
+                    "{} changed elsewhere, so your changes were not saved. You now see the latest version.",
+                    quoted(title)
+                ),
+                vec![ToastAction::new("Apply my changes", move || {
+                    retry.retry();
+                })],
+                Some(on_dismiss),
+            );
+            return;
+        }
+        if error.is_not_found() {
+            self.toasts.show(
+                ToastKind::Error,
+                format!("{} no longer exists — changes reverted.", quoted(title)),
+                Vec::new(),
+                Some(on_dismiss),
+            );
+            self.client.invalidate_queries(&keys::events());
+            return;
+        }
+        let rejected = matches!(error.status(), Some(400 | 413 | 415 | 422));
+        if rejected {
+            if let Some(errors) = feedback.server_errors {
+                errors.set(error.field_errors().to_vec());
+            }
+            if let (Some(restore), Some(current)) = (
+                feedback.restore,
+                self.client.get_query_data::<Event>(&keys::event(id)),
+            ) {
+                restore.run(apply_patch(&current, patch).input());
+            }
+            self.toasts.show(
+                ToastKind::Error,
+                format!(
+                    "Couldn't save {} — changes reverted. {}",
+                    quoted(title),
+                    error.message()
+                ),
+                Vec::new(),
+                Some(on_dismiss),
+            );
+            return;
+        }
+        self.toasts.show(
+            ToastKind::Error,
+            format!(
+                "Couldn't save {} — changes reverted. {}",
+                quoted(title),
+                error.message()
+            ),
+            vec![ToastAction::new("Retry", move || {
+                retry.retry();
+            })],
+            Some(on_dismiss),
+        );
+    }
+
+    /// Create: the event shows in every list at once under a temporary id; on success the
+    /// server's copy replaces it and `on_created` runs with it.
+    pub fn create(
+        &self,
+        input: EventInput,
+        feedback: FormFeedback,
+        on_created: impl Fn(&Event) + 'static,
+    ) -> MutationId {
+        self.create_with("Create event", input, feedback, on_created)
+    }
+
+    fn create_with(
+        &self,
+        label: &str,
+        input: EventInput,
+        feedback: FormFeedback,
+        on_created: impl Fn(&Event) + 'static,
+    ) -> MutationId {
+        let this = *self;
+        let n = self.next_temp.get_value();
+        self.next_temp.set_value(n + 1);
+        let temp_id = EventId::new(format!("{TEMP_PREFIX}{n}"));
+        let temp = Event::from_input(temp_id.clone(), input.clone());
+        let api = self.api();
+        let send = {
+            let input = input.clone();
+            move |_signal| {
+                let (api, input) = (api.clone(), input.clone());
+                async move { api.create(&input).await }
+            }
+        };
+        let title = input.title.clone();
+        let is_undo = label != "Create event";
+        let mutation = self.client.optimistic(
+            Optimistic::new(label, send)
+                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| upsert_sorted(list, &temp))
+                .on_success(move |saved: &Event| {
+                    this.client
+                        .set_query_data(&keys::event(&saved.id), saved.clone());
+                    for entry in this.client.entries() {
+                        if entry.key.starts_with(&keys::lists()) {
+                            this.client
+                                .update_query_data::<Vec<Event>>(&entry.key, |l| {
+                                    *l = upsert_sorted(&remove_from(l, &temp_id), saved)
+                                });
+                        }
+                    }
+                    this.creations
+                        .update(|c| drop(c.insert(temp_id.clone(), saved.id.clone())));
+                    on_created(saved);
+                })
+                .on_error(move |failure: MutationFailure<ApiError>| {
+                    let error = failure.error.clone();
+                    if let Some(errors) = feedback.server_errors {
+                        errors.set(error.field_errors().to_vec());
+                    }
+                    let dismiss = failure.clone();
+                    let what = if is_undo { "restore" } else { "create" };
+                    let actions = if error.is_retryable() {
+                        let retry = failure.clone();
+                        vec![ToastAction::new("Retry", move || {
+                            retry.retry();
+                        })]
+                    } else {
+                        Vec::new()
+                    };
+                    this.toasts.show(
+                        ToastKind::Error,
+                        format!(
+                            "Couldn't {what} {} — changes reverted. {}",
+                            quoted(&title),
+                            error.message()
+                        ),
+                        actions,
+                        Some(Rc::new(move || dismiss.dismiss())),
+                    );
+                })
+                .refetch(keys::lists()),
+        );
+        if let Some(errors) = feedback.server_errors {
+            errors.set(Vec::new());
+        }
+        mutation
+    }
+
+    /// Delete: gone from every list at once, with an "Undo" toast that re-creates it on the
+    /// server (same fields, new id) if the delete already went through.
+    pub fn delete(&self, event: Event) {
+        let this = *self;
+        let api = self.api();
+        let id = event.id.clone();
+        let send = {
+            let id = id.clone();
+            move |_signal| {
+                let (api, id) = (api.clone(), id.clone());
+                async move { api.delete(&id).await }
+            }
+        };
+        let gone = id.clone();
+        let title = event.title.clone();
+        self.client.optimistic(
+            Optimistic::new("Delete event", send)
+                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| remove_from(list, &gone))
+                .on_success({
+                    let id = id.clone();
+                    move |_: &()| {
+                        for entry in this.client.entries() {
+                            if entry.key.starts_with(&keys::lists()) {
+                                this.client
+                                    .update_query_data::<Vec<Event>>(&entry.key, |l| {
+                                        *l = remove_from(l, &id)
+                                    });
+                            }
+                        }
+                    }
+                })
+                .on_error(move |failure: MutationFailure<ApiError>| {
+                    let retry = failure.clone();
+                    let dismiss = failure.clone();
+                    this.toasts.show(
+                        ToastKind::Error,
+                        format!(
+                            "Couldn't delete {} — changes reverted. {}",
+                            quoted(&title),
+                            failure.error.message()
+                        ),
+                        vec![ToastAction::new("Retry", move || {
+                            retry.retry();
+                        })],
+                        Some(Rc::new(move || dismiss.dismiss())),
+                    );
+                })
+                .refetch(keys::lists()),
+        );
+        let restore = event.clone();
+        self.toasts.show(
+            ToastKind::Success,
+            format!("Deleted {}.", quoted(&event.title)),
+            vec![ToastAction::new("Undo", move || this.undo_delete(&restore))],
+            None,
+        );
+        self.go("/events", false);
+    }
+
+    fn undo_delete(&self, event: &Event) {
+        let this = *self;
+        let title = event.title.clone();
+        self.create_with(
+            "Undo delete",
+            event.input(),
+            FormFeedback::default(),
+            move |_| {
+                this.toasts.success(format!("Restored {}.", quoted(&title)));
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eventual_model::Patch;
+
+    fn event(id: &str, start: &str) -> Event {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "title": format!("E{id}"), "start": start,
+            "end": "2027-01-01T00:00:00Z", "version": 1
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn patches_keep_read_only_fields() {
+        let e = event("1", "2026-12-01T09:00:00Z");
+        let p = EventPatch {
+            title: Patch::Set("New".into()),
+            ..Default::default()
+        };
+        let out = apply_patch(&e, &p);
+        assert_eq!(out.title, "New");
+        assert_eq!(out.version, Some(1));
+        assert_eq!(out.id, e.id);
+    }
+
+    #[test]
+    fn list_helpers() {
+        let a = event("1", "2026-12-01T09:00:00Z");
+        let c = event("3", "2026-12-03T09:00:00Z");
+        let b = event("2", "2026-12-02T09:00:00Z");
+        let list = upsert_sorted(&[a.clone(), c.clone()], &b);
+        let ids: Vec<_> = list.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+        let list = remove_from(&list, &b.id);
+        assert_eq!(list, [a.clone(), c.clone()]);
+        let mut renamed = a.clone();
+        renamed.title = "Renamed".into();
+        assert_eq!(replace_in(&list, &renamed)[0].title, "Renamed");
+        assert!(is_temp(&EventId::new("new-3")));
+        assert!(!is_temp(&EventId::new("3")));
+    }
+}

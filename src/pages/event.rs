@@ -1,0 +1,160 @@
+use eventual_model::{Event, EventId, EventPatch};
+use eventual_query::{use_query, use_query_client};
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_params_map;
+
+use crate::api::Api;
+use crate::components::{EventForm, FormState, Skeleton};
+use crate::draft::{BrowserClock, Draft};
+use crate::keys;
+use crate::mutations::{is_temp, Actions};
+use crate::pages::list::LoadError;
+
+/// `/events/:id`: the event's title as `h1` and its edit form.
+#[component]
+pub fn EventPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| EventId::new(params.with(|p| p.get("id").unwrap_or_default())));
+    move || {
+        let id = id.get();
+        if is_temp(&id) {
+            view! { <PendingCreate id=id /> }.into_any()
+        } else {
+            view! { <EventDetail id=id /> }.into_any()
+        }
+    }
+}
+
+/// A temporary id from an optimistic create: wait for the server's id, then go there.
+#[component]
+fn PendingCreate(id: EventId) -> impl IntoView {
+    let actions = expect_context::<Actions>();
+    move || match actions.created_id(&id) {
+        Some(real) => view! { <Redirect path=format!("/events/{real}") /> }.into_any(),
+        None => view! {
+            <section class="page" aria-busy="true">
+                <h1>"Saving new event…"</h1>
+                <A href="/events" exact=true>"Back to events"</A>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn EventDetail(id: EventId) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let actions = expect_context::<Actions>();
+    let client = use_query_client();
+    let key = keys::event(&id);
+    let fetch_id = id.clone();
+    let event = use_query(
+        {
+            let key = key.clone();
+            move || key.clone()
+        },
+        move |_key, signal| {
+            let (api, id) = (api.clone(), fetch_id.clone());
+            async move { api.get(&id, signal.web()).await }
+        },
+    );
+    let saving = Signal::derive({
+        let key = key.clone();
+        move || {
+            client
+                .pending_mutations()
+                .iter()
+                .any(|m| m.state.is_unsettled() && m.touches(&key))
+        }
+    });
+    // The tab title follows the (optimistic) event title.
+    Effect::new(move |_| {
+        if let Some(e) = event.data.get() {
+            document().set_title(&format!("{} · Eventual", e.title));
+        }
+    });
+    on_cleanup(|| document().set_title("Eventual"));
+    let id = StoredValue::new(id);
+    move || {
+        if event.data.with(Option::is_some) {
+            return view! { <EventEditor event=event.data saving=saving id=id.get_value() /> }
+                .into_any();
+        }
+        if let Some(error) = event.error.get() {
+            if error.is_not_found() {
+                return view! {
+                    <section class="page not-found">
+                        <h1>"Event not found"</h1>
+                        <p>"It may have been deleted."</p>
+                        <A href="/events" exact=true>"Back to events"</A>
+                    </section>
+                }
+                .into_any();
+            }
+            return view! {
+                <section class="page">
+                    <h1>"Event"</h1>
+                    <LoadError error=error on_retry=move || event.refetch() />
+                    <A href="/events" exact=true>"Back to events"</A>
+                </section>
+            }
+            .into_any();
+        }
+        let _ = actions;
+        view! {
+            <section class="page">
+                <h1>"Loading event…"</h1>
+                <Skeleton label="Loading event…" rows=3 />
+            </section>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn EventEditor(event: Signal<Option<Event>>, saving: Signal<bool>, id: EventId) -> impl IntoView {
+    let actions = expect_context::<Actions>();
+    let form = FormState::new(Draft::default());
+    Effect::new(move |_| {
+        if let Some(e) = event.get() {
+            form.sync(Draft::from_input(&e.input(), &BrowserClock));
+        }
+    });
+    let feedback = form.feedback(move || event.get_untracked().map(|e| e.input()));
+    let save_id = id.clone();
+    let on_submit = Callback::new(move |input| {
+        let Some(shown) = event.get_untracked() else {
+            return;
+        };
+        let patch = EventPatch::diff(&shown.input(), &input);
+        actions.save(
+            save_id.clone(),
+            input_title(&shown, &patch),
+            patch,
+            feedback,
+        );
+    });
+    let on_delete = Callback::new(move |_| {
+        if let Some(e) = event.get_untracked() {
+            actions.delete(e);
+        }
+    });
+    let _ = id;
+    view! {
+        <section class="page event-page">
+            <header class="page-head">
+                <h1>{move || event.with(|e| e.as_ref().map(|e| e.title.clone()).unwrap_or_default())}</h1>
+            </header>
+            <EventForm form=form submit_label="Save" on_submit=on_submit on_delete=on_delete busy=saving />
+        </section>
+    }
+}
+
+/// The title to name the event by in messages: the new one when the patch renames it.
+fn input_title(shown: &Event, patch: &EventPatch) -> String {
+    match &patch.title {
+        eventual_model::Patch::Set(t) => t.clone(),
+        _ => shown.title.clone(),
+    }
+}

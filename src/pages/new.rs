@@ -1,0 +1,69 @@
+use eventual_model::EventInput;
+use eventual_query::{use_query_client, MutationId};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+
+use crate::components::{EventForm, FormState};
+use crate::draft::Draft;
+use crate::mutations::Actions;
+use crate::time;
+
+/// `/events/new`: the empty form with "Create".
+#[component]
+pub fn NewPage() -> impl IntoView {
+    let actions = expect_context::<Actions>();
+    let form = FormState::new(default_draft());
+    let client = use_query_client();
+    let mutation = RwSignal::new(None::<MutationId>);
+    let busy = Signal::derive(move || {
+        mutation.get().is_some_and(|id| {
+            client
+                .pending_mutations()
+                .iter()
+                .any(|m| m.id == id && m.state.is_unsettled())
+        })
+    });
+    let navigate = use_navigate();
+    let location = use_location();
+    let on_submit = Callback::new(move |input: EventInput| {
+        let navigate = navigate.clone();
+        let id = actions.create(input, form.feedback(|| None), move |saved| {
+            // Only move on if the person is still waiting on this page.
+            if location.pathname.get_untracked().ends_with("/events/new") {
+                navigate(
+                    &format!("/events/{}", saved.id),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        });
+        mutation.set(Some(id));
+    });
+    view! {
+        <section class="page new-page">
+            <header class="page-head">
+                <h1>"New event"</h1>
+            </header>
+            <EventForm form=form submit_label="Create" on_submit=on_submit busy=busy />
+        </section>
+    }
+}
+
+/// Tomorrow 09:00–10:00 local time: a sensible start that already passes validation
+/// except for the title.
+fn default_draft() -> Draft {
+    let now = js_sys::Date::new_0();
+    let tomorrow_ms = now.get_time() + 86_400_000.0;
+    let day = eventual_model::Timestamp::from_unix_millis(tomorrow_ms as i64)
+        .and_then(time::timestamp_to_wall)
+        .map(|w| time::format_date(w.date))
+        .unwrap_or_default();
+    Draft {
+        start: format!("{day}T09:00"),
+        end: format!("{day}T10:00"),
+        ..Draft::default()
+    }
+}
