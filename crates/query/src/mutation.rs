@@ -183,17 +183,18 @@ impl QueryClient {
         spawn(async move {
             let mut attempts = 0;
             loop {
-                if client.run(|i, now| i.cache.mark_sent(id, now)).is_none() {
+                let Some(Some(seq)) = client.run(|i, now| i.cache.mark_sent(id, now)) else {
                     return;
-                }
+                };
                 attempts += 1;
                 let (_handle, signal) = AbortHandle::new();
                 match (options.mutation_fn)(vars.clone(), signal).await {
                     Ok(data) => {
+                        client.run(|i, now| i.cache.confirm(id, now));
                         if let Some(f) = &options.on_success {
-                            f(&data, &vars, &ctx);
+                            client.in_scope(seq, || f(&data, &vars, &ctx));
                         }
-                        client.run(|i, now| i.cache.succeed(id, now));
+                        client.run(|i, now| i.cache.finish(id, now));
                         if let Some(f) = &options.on_settled {
                             f(Some(&data), None, &vars);
                         }

@@ -204,11 +204,14 @@ impl QueryClient {
                     let (_handle, signal) = AbortHandle::new();
                     match send(signal).await {
                         Ok(response) => {
+                            client.run(|i, now| i.cache.confirm(id, now));
+                            // Data the callback writes from the response replaces this
+                            // mutation's own patches on those keys.
                             if let Some(f) = &on_success {
                                 client.in_scope(seq, || f(&response));
                             }
                             client.run(|i, now| {
-                                i.cache.succeed(id, now);
+                                i.cache.finish(id, now);
                                 i.runners.remove(&id);
                             });
                             break;

@@ -1,6 +1,6 @@
 //! The pure cache state machine: entries + overlay + ledger + log.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::entry::{Base, Entry, EntrySnapshot, QueryStatus};
 use super::ledger::{Ledger, MutationId, MutationRecord, MutationState};
@@ -61,6 +61,8 @@ pub struct Cache {
     overlay: Overlay,
     ledger: Ledger,
     parked: HashMap<MutationId, Layer>,
+    /// Confirmed but not finished: their success callback is running.
+    confirming: BTreeSet<MutationId>,
     seq: SeqCounter,
     log: TxLog,
     effects: Vec<Effect>,
@@ -80,6 +82,7 @@ impl Cache {
             overlay: Overlay::default(),
             ledger: Ledger::default(),
             parked: HashMap::new(),
+            confirming: BTreeSet::new(),
             seq: SeqCounter::default(),
             log: TxLog::new(log_capacity),
             effects: Vec::new(),
@@ -492,15 +495,23 @@ impl Cache {
         self.record(id, event, None, now);
     }
 
-    /// The server confirmed the mutation. Its patches keep showing on each key until data
-    /// fetched after this point lands there; keys no other pending mutation touches are
-    /// refetched.
+    /// The server confirmed the mutation: [`confirm`](Self::confirm) then
+    /// [`finish`](Self::finish), for when the response writes nothing to the cache.
     pub fn succeed(&mut self, id: MutationId, now: Millis) {
+        if self.confirm(id, now) {
+            self.finish(id, now);
+        }
+    }
+
+    /// First half of a success: the mutation is confirmed. Its patches keep showing on each key
+    /// until data newer than this point lands there — data fetched later, or the response
+    /// written by the success callback (which happens between `confirm` and `finish`).
+    pub fn confirm(&mut self, id: MutationId, now: Millis) -> bool {
         let Some(r) = self.ledger.get_mut(id) else {
-            return;
+            return false;
         };
         if !r.state.is_unsettled() {
-            return;
+            return false;
         }
         r.state = MutationState::Succeeded;
         r.error = None;
@@ -509,8 +520,16 @@ impl Cache {
         if let Some(layer) = self.overlay.get_mut(id) {
             layer.confirmed_at = Some(confirmed);
         }
-        self.settle(id, now);
-        self.prune_confirmed();
+        self.confirming.insert(id);
+        true
+    }
+
+    /// Second half of a success: keys no other pending mutation touches are refetched.
+    pub fn finish(&mut self, id: MutationId, now: Millis) {
+        if self.confirming.remove(&id) {
+            self.settle(id, now);
+            self.prune_confirmed();
+        }
     }
 
     /// The mutation failed for good: remove its patches (only its own) and refetch the keys no
@@ -602,33 +621,29 @@ impl Cache {
         }
     }
 
-    /// Drops confirmed layers no longer showing anywhere, and their ledger records.
+    /// Drops confirmed layers no longer showing anywhere, and the records of finished
+    /// successes that have nothing left on screen.
     fn prune_confirmed(&mut self) {
         let entries = &self.entries;
-        let mut dropped = Vec::new();
         self.overlay.retain(|l| {
             let Some(c) = l.confirmed_at else {
                 return true;
             };
             // Still needed where the data, or a fetch that may yet land, predates the success.
-            let needed = entries.iter().any(|(k, e)| {
+            entries.iter().any(|(k, e)| {
                 l.touches(k)
                     && (e.base.as_ref().is_some_and(|b| b.seq < c)
                         || e.in_flight.is_some_and(|s| s < c))
-            });
-            if !needed {
-                dropped.push(l.mutation);
-            }
-            needed
+            })
         });
-        for id in dropped {
-            self.ledger.remove(id);
-        }
-        // Succeeded mutations without patches have nothing left to show.
         let done: Vec<MutationId> = self
             .ledger
             .all()
-            .filter(|r| r.state == MutationState::Succeeded && r.patched.is_empty())
+            .filter(|r| {
+                r.state == MutationState::Succeeded
+                    && !self.confirming.contains(&r.id)
+                    && !self.overlay.contains(r.id)
+            })
             .map(|r| r.id)
             .collect();
         for id in done {

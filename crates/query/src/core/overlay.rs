@@ -124,6 +124,10 @@ impl Overlay {
         Some(self.layers.remove(i))
     }
 
+    pub fn contains(&self, id: MutationId) -> bool {
+        self.layers.iter().any(|l| l.mutation == id)
+    }
+
     pub fn get_mut(&mut self, id: MutationId) -> Option<&mut Layer> {
         self.layers.iter_mut().find(|l| l.mutation == id)
     }

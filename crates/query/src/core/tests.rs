@@ -135,6 +135,29 @@ fn guarantee_5_settled_and_refetched_shows_the_server() {
 }
 
 #[test]
+fn response_written_on_success_replaces_the_mutations_own_patch() {
+    let mut c = Cache::default();
+    fetched(&mut c, "e/list", vec![1]);
+    // An optimistic create shows a temporary row 100; the server answers with id 7.
+    let m = c.start_mutation(
+        "create",
+        vec![push(Target::Prefix(k("e/list")), 100)],
+        vec![],
+        0,
+    );
+    let sent = c.mark_sent(m, 0).unwrap();
+    assert_eq!(shown_list(&c, "e/list"), Some(vec![1, 100]));
+    assert!(c.confirm(m, 1));
+    assert!(c.set_base(&k("e/list"), Value::new(vec![1u32, 7]), Some(sent), 1));
+    c.finish(m, 1);
+    assert_eq!(
+        shown_list(&c, "e/list"),
+        Some(vec![1, 7]),
+        "no duplicate temp row"
+    );
+}
+
+#[test]
 fn prefix_patch_reaches_entries_fetched_while_pending_and_skips_other_types() {
     let mut c = Cache::default();
     let m = c.start_mutation("m", vec![push(Target::Prefix(k("e/list")), 4)], vec![], 0);
@@ -444,6 +467,9 @@ impl World {
                 let attempts = self.cache.mutation(id).unwrap().attempts;
                 match outcome {
                     Outcome::Ok => {
+                        let at = self.tick();
+                        assert!(self.cache.confirm(id, 0));
+                        self.mutations[idx].state = MState::Succeeded { at };
                         // on_success: write the response for a single-key edit.
                         if let Target::Key(key) = &target {
                             let arrived = self.tick();
@@ -452,9 +478,7 @@ impl World {
                                 self.base_origin.insert(key.clone(), arrived);
                             }
                         }
-                        let at = self.tick();
-                        self.cache.succeed(id, 0);
-                        self.mutations[idx].state = MState::Succeeded { at };
+                        self.cache.finish(id, 0);
                         self.mutations[idx].request = None;
                         self.settle_check(id, &target);
                     }
