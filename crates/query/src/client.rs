@@ -77,6 +77,10 @@ pub(crate) struct Inner {
     pub runners: HashMap<MutationId, Runner>,
     /// Send seq of the mutation whose success callback is running (see `set_query_data`).
     pub scope: Option<Seq>,
+    /// While paused, mutations apply their patches but wait before sending.
+    paused: bool,
+    paused_trigger: ArcTrigger,
+    waiting: Vec<futures::channel::oneshot::Sender<()>>,
 }
 
 /// Handle to the query cache. Cheap to copy; mutations belong to it, not to components.
@@ -117,6 +121,9 @@ impl QueryClient {
             aborts: HashMap::new(),
             runners: HashMap::new(),
             scope: None,
+            paused: false,
+            paused_trigger: ArcTrigger::new(),
+            waiting: Vec::new(),
         };
         Self {
             inner: StoredValue::new_local(Rc::new(RefCell::new(inner))),
@@ -329,6 +336,62 @@ impl QueryClient {
         self.track_meta();
         self.try_with(|i| i.cache.log().cloned().collect())
             .unwrap_or_default()
+    }
+
+    // ---- pausing (offline) ----
+
+    /// Holds back mutation sends (and retries) until [`resume_mutations`](Self::resume_mutations);
+    /// their patches still show at once.
+    pub fn pause_mutations(&self) {
+        let trigger = self.try_with(|i| {
+            i.paused = true;
+            i.paused_trigger.clone()
+        });
+        trigger.inspect(ArcTrigger::notify);
+    }
+
+    /// Lets held-back mutations send, in the order they were held.
+    pub fn resume_mutations(&self) {
+        let woken = self.try_with(|i| {
+            i.paused = false;
+            (std::mem::take(&mut i.waiting), i.paused_trigger.clone())
+        });
+        if let Some((waiting, trigger)) = woken {
+            for tx in waiting {
+                let _ = tx.send(());
+            }
+            trigger.notify();
+        }
+    }
+
+    /// Whether mutations are paused. Tracked.
+    pub fn mutations_paused(&self) -> bool {
+        let state = self.try_with(|i| (i.paused, i.paused_trigger.clone()));
+        match state {
+            Some((paused, trigger)) => {
+                if Observer::get().is_some() {
+                    trigger.track();
+                }
+                paused
+            }
+            None => false,
+        }
+    }
+
+    /// Resolves at once, or when mutations are resumed.
+    pub(crate) async fn unpaused(&self) {
+        let rx = self
+            .try_with(|i| {
+                i.paused.then(|| {
+                    let (tx, rx) = futures::channel::oneshot::channel();
+                    i.waiting.push(tx);
+                    rx
+                })
+            })
+            .flatten();
+        if let Some(rx) = rx {
+            let _ = rx.await;
+        }
     }
 
     // ---- readers ----

@@ -197,6 +197,7 @@ impl QueryClient {
             spawn(async move {
                 let mut attempts = 0;
                 loop {
+                    client.unpaused().await;
                     let Some(Some(seq)) = client.run(|i, now| i.cache.mark_sent(id, now)) else {
                         return;
                     };

@@ -618,3 +618,28 @@ async fn equal_refetch_does_not_wake_readers_and_edits_wake_only_their_key() {
     assert_eq!(runs_b.get(), base_b, "other keys' readers stay asleep");
     owner.cleanup();
 }
+
+#[wasm_bindgen_test]
+async fn paused_mutations_show_at_once_and_send_on_resume() {
+    let (owner, client) = setup(QueryClientOptions::default());
+    client.set_query_data(&QueryKey::from("p"), 0);
+    client.pause_mutations();
+    assert!(client.mutations_paused());
+    let sent = Rc::new(Cell::new(0));
+    for n in [1, 2] {
+        let sent = sent.clone();
+        client.optimistic(
+            Optimistic::new("Add", move |_s| {
+                sent.set(sent.get() + 1);
+                async { Ok::<_, TestError>(()) }
+            })
+            .patch::<i32>(QueryKey::from("p"), move |v| v + n),
+        );
+    }
+    assert_eq!(client.get_query_data::<i32>(&QueryKey::from("p")), Some(3));
+    sleep(20).await;
+    assert_eq!(sent.get(), 0, "nothing sent while paused");
+    client.resume_mutations();
+    assert!(eventually(1000, || sent.get() == 2).await);
+    owner.cleanup();
+}
