@@ -224,7 +224,12 @@ impl QueryClient {
                                 sleep(delay).await;
                                 continue;
                             }
-                            client.run(|i, now| i.cache.fail(id, &error.to_string(), now));
+                            client.run(|i, now| {
+                                i.cache.fail(id, &error.to_string(), now);
+                                // Failed mutations evicted from the ledger can't be retried.
+                                let cache = &i.cache;
+                                i.runners.retain(|id, _| cache.mutation(*id).is_some());
+                            });
                             if let Some(f) = &on_error {
                                 f(MutationFailure {
                                     id,

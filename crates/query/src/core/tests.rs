@@ -273,6 +273,8 @@ enum Act {
     ProcessFetch(u8),
     DeliverFetch(u8),
     Invalidate(u8),
+    Cancel(u8),
+    RetryFailed(u8),
 }
 
 fn act() -> impl Strategy<Value = Act> {
@@ -284,6 +286,8 @@ fn act() -> impl Strategy<Value = Act> {
         3 => any::<u8>().prop_map(Act::ProcessFetch),
         3 => any::<u8>().prop_map(Act::DeliverFetch),
         1 => any::<u8>().prop_map(Act::Invalidate),
+        1 => any::<u8>().prop_map(Act::Cancel),
+        1 => any::<u8>().prop_map(Act::RetryFailed),
     ]
 }
 
@@ -364,6 +368,10 @@ impl World {
     }
 
     fn begin_fetch(&mut self, key: &QueryKey) {
+        if !self.cache.contains(key) {
+            // Observed, and fresh until invalidated: quiesce refetches only what is stale.
+            self.cache.observe(key, u64::MAX, 0);
+        }
         if let Some(seq) = self.cache.begin_fetch(key, 0) {
             let begun = self.tick();
             self.fetches.push(ModelFetch {
@@ -535,6 +543,27 @@ impl World {
                     self.base_origin.insert(f.key.clone(), f.begun);
                 }
             }
+            Act::Cancel(p) => {
+                let prefix = if p % 2 == 0 { k("a") } else { k("list") };
+                self.cache.cancel(&prefix);
+            }
+            Act::RetryFailed(i) => {
+                let failed: Vec<usize> = (0..self.mutations.len())
+                    .filter(|&j| matches!(self.mutations[j].state, MState::Failed))
+                    .collect();
+                if failed.is_empty() {
+                    return;
+                }
+                let idx = failed[i as usize % failed.len()];
+                let mut m = self.mutations.remove(idx);
+                assert!(self.cache.restart(m.id, 0));
+                let seq = self.cache.mark_sent(m.id, 0).unwrap();
+                self.tick();
+                m.state = MState::Unsettled;
+                m.request = Some((seq, None));
+                // A retried edit goes back on top: it is the newest.
+                self.mutations.push(m);
+            }
             Act::Invalidate(p) => {
                 let prefix = if p % 2 == 0 { k("a") } else { k("list") };
                 self.cache.invalidate(&prefix);
@@ -604,6 +633,21 @@ impl World {
             }
         }
         assert!(self.fetches.is_empty());
+        // What focus / remount would do: refetch stale keys (those whose refetch was cancelled).
+        let stale: Vec<QueryKey> = self
+            .cache
+            .keys()
+            .filter(|key| self.cache.is_stale(key, 0))
+            .cloned()
+            .collect();
+        for key in &stale {
+            self.begin_fetch(key);
+        }
+        while !self.fetches.is_empty() {
+            self.step(&Act::ProcessFetch(0));
+            self.step(&Act::DeliverFetch(0));
+            self.check();
+        }
         for key in self.cache.keys().cloned().collect::<Vec<_>>() {
             if let Some(shown) = self.cache.shown(&key) {
                 assert_eq!(
