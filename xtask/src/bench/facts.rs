@@ -97,7 +97,10 @@ pub fn machine(facts: &mut Facts, chromium: &Path) {
         .text("rustc", cmd(Command::new("rustc").arg("-V")))
         .text("chromium", cmd(Command::new(chromium).arg("--version")))
         .text("node", cmd(Command::new("node").arg("--version")))
-        .text("date", cmd(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])));
+        .text(
+            "date",
+            cmd(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])),
+        );
 }
 
 #[cfg(test)]
@@ -107,7 +110,9 @@ mod tests {
     #[test]
     fn json_is_escaped_and_ordered() {
         let mut f = Facts::default();
-        f.text("a", "say \"hi\"\n\\").number("b", 1.5).flag("c", true);
+        f.text("a", "say \"hi\"\n\\")
+            .number("b", 1.5)
+            .flag("c", true);
         f.number("d", f64::NAN);
         assert_eq!(
             f.to_json(),

@@ -1,8 +1,8 @@
 //! Where the wasm's size goes: a copy of the release build that keeps function names, and
 //! `twiggy` over it. The shipped build is stripped (`strip = true`), which leaves twiggy only
-//! numbered functions, so the copy is built with `CARGO_PROFILE_RELEASE_STRIP=false` in its
-//! own target dir, run through the same `wasm-bindgen` and `wasm-opt -Oz` as Trunk, with
-//! `wasm-opt -g` keeping the name section. Code and data are the same; only names are added.
+//! numbered functions, so the copy is linked again with `-C strip=none`, run through the same
+//! `wasm-bindgen` and `wasm-opt -Oz` as Trunk, with `wasm-opt -g` keeping the name section.
+//! Code and data are the same; only names are added.
 
 use crate::process::{self, output};
 use crate::util::{manifest, paths, say};
@@ -35,13 +35,15 @@ pub fn ensure_twiggy() -> Result<()> {
     ]))
 }
 
-/// Builds the named copy of the app's wasm and returns its path.
+/// Builds the named copy of the app's wasm and returns its path. `cargo rustc` hands
+/// `-C strip=none` to the final binary only (it overrides the profile's strip), so every
+/// dependency is reused from the release build and only the link runs again.
 pub fn build(root: &Path, work: &Path) -> Result<PathBuf> {
-    let target = paths::target_dir(root).join("bench-names");
+    let target = paths::target_dir(root);
     process::run(
         Command::new(paths::cargo())
             .args([
-                "build",
+                "rustc",
                 "--release",
                 "--target",
                 "wasm32-unknown-unknown",
@@ -49,9 +51,10 @@ pub fn build(root: &Path, work: &Path) -> Result<PathBuf> {
                 "eventual",
                 "--bin",
                 "eventual",
+                "--",
+                "-C",
+                "strip=none",
             ])
-            .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_PROFILE_RELEASE_STRIP", "false")
             .current_dir(root),
     )?;
     let raw = target.join("wasm32-unknown-unknown/release/eventual.wasm");
@@ -59,7 +62,13 @@ pub fn build(root: &Path, work: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(&bindgen)?;
     process::run(
         Command::new("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--keep-debug", "--out-dir"])
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--keep-debug",
+                "--out-dir",
+            ])
             .arg(&bindgen)
             .arg(&raw),
     )?;
@@ -92,8 +101,14 @@ pub fn analyse(wasm: &Path, work: &Path) -> Result<()> {
         Ok(())
     };
     run(&["top", "-n", "30"], "twiggy-top.txt")?;
-    run(&["top", "-n", "1000000", "--format", "csv"], "twiggy-top.csv")?;
-    run(&["dominators", "-d", "3", "-r", "40"], "twiggy-dominators.txt")
+    run(
+        &["top", "-n", "1000000", "--format", "csv"],
+        "twiggy-top.csv",
+    )?;
+    run(
+        &["dominators", "-d", "3", "-r", "40"],
+        "twiggy-dominators.txt",
+    )
 }
 
 /// What the nightly `-Zbuild-std` + `panic=immediate-abort` lever needs, and whether it is here.

@@ -145,7 +145,13 @@ fn server(root: &Path, work: &Path, name: &str, db: &Path, extra: &[&str]) -> Re
 
 /// Browser figures: a plain server (sample data) and a slow one (PATCH/PUT +1000 ms, 10,000
 /// events), both serving `dist/`.
-fn browser_step(root: &Path, work: &Path, tmp: &Path, opts: &Options, chromium: &Path) -> Result<()> {
+fn browser_step(
+    root: &Path,
+    work: &Path,
+    tmp: &Path,
+    opts: &Options,
+    chromium: &Path,
+) -> Result<()> {
     let dist = root.join("dist");
     if !dist.join("index.html").is_file() {
         bail!("dist/index.html is missing; run without --no-build");
