@@ -44,10 +44,10 @@ const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
 
 /** The crate an item of twiggy's output belongs to (first `name::` path segment). */
 export function crateOf(name) {
-  if (/^data\[\d+\]$/.test(name)) return '(data segments)';
+  if (/^data\[\d+\]$|^data segment/.test(name)) return '(data segments)';
   if (/subsection|custom section|^"/i.test(name)) return '(wasm sections)';
   if (/^(import|export) /.test(name) || /^__wbg|^__wbindgen/.test(name)) return '(wasm-bindgen glue)';
-  const m = name.match(/([a-z_][a-z0-9_]*)::/);
+  const m = name.match(/([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/);
   if (!m) return '(unnamed / other)';
   const c = m[1];
   return ['core', 'alloc', 'std'].includes(c) ? 'std (core, alloc, std)' : c;
