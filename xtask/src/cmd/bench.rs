@@ -40,10 +40,6 @@ pub fn run(args: Vec<String>) -> Result<()> {
     facts::machine(&mut facts, &browser.chromium);
     facts.flag("quick", opts.quick);
 
-    if !opts.no_build {
-        say("build    release app (the `cargo xtask dist` path) and release server");
-        dist::build(&root, "/")?;
-    }
     if !opts.no_build || !release_bin(&root, "eventual-server").is_file() {
         process::run(Command::new(paths::cargo()).current_dir(&root).args([
             "build",
@@ -57,11 +53,17 @@ pub fn run(args: Vec<String>) -> Result<()> {
         ]))?;
     }
 
+    if !opts.no_build {
+        say("build    release app (the `cargo xtask dist` path)");
+        dist::build(&root, "/")?;
+    }
+    // A private copy: other tools may rebuild dist/ while the browser measures.
+    let site = snapshot(&root.join("dist"), &work.join("dist"))?;
     // Sizes first: they need no servers.
     capture(
         Command::new("node")
             .arg("bench/sizes.mjs")
-            .arg("dist")
+            .arg(&site)
             .current_dir(&root),
         &work.join("sizes.json"),
     )?;
@@ -77,7 +79,7 @@ pub fn run(args: Vec<String>) -> Result<()> {
         .text("nightlyVersion", nightly_version);
 
     let tmp = TempDir::new("eventual-bench")?;
-    browser_step(&root, &work, &tmp.0, &opts, &browser.chromium)?;
+    browser_step(&root, &site, &work, &tmp.0, &opts, &browser.chromium)?;
     load_step(&root, &work, &tmp.0, &opts)?;
     drop(tmp);
 
@@ -104,6 +106,23 @@ pub fn run(args: Vec<String>) -> Result<()> {
         work.display()
     ));
     Ok(())
+}
+
+/// Copies the built site's top-level files from `dist` into a fresh `to`.
+fn snapshot(dist: &Path, to: &Path) -> Result<PathBuf> {
+    if !dist.join("index.html").is_file() {
+        bail!("dist/index.html is missing; run without --no-build");
+    }
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(dist)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(to.to_path_buf())
 }
 
 fn release_bin(root: &Path, name: &str) -> PathBuf {
@@ -147,16 +166,13 @@ fn server(root: &Path, work: &Path, name: &str, db: &Path, extra: &[&str]) -> Re
 /// events), both serving `dist/`.
 fn browser_step(
     root: &Path,
+    site: &Path,
     work: &Path,
     tmp: &Path,
     opts: &Options,
     chromium: &Path,
 ) -> Result<()> {
-    let dist = root.join("dist");
-    if !dist.join("index.html").is_file() {
-        bail!("dist/index.html is missing; run without --no-build");
-    }
-    let dist_arg = dist.to_string_lossy().into_owned();
+    let dist_arg = site.to_string_lossy().into_owned();
     let plain = server(
         root,
         work,
