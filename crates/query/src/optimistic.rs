@@ -77,8 +77,12 @@ impl<R: 'static, E: QueryError> Optimistic<R, E> {
     }
 
     /// Shows `f` applied to the `T` at exactly `key` until the mutation settles.
-    pub fn patch<T: 'static>(mut self, key: QueryKey, f: impl Fn(&T) -> T + 'static) -> Self {
-        self.patches.push(Patch::new(Target::Key(key), f));
+    pub fn patch<T: 'static>(
+        mut self,
+        key: impl Into<QueryKey>,
+        f: impl Fn(&T) -> T + 'static,
+    ) -> Self {
+        self.patches.push(Patch::new(Target::Key(key.into()), f));
         self
     }
 
@@ -86,17 +90,18 @@ impl<R: 'static, E: QueryError> Optimistic<R, E> {
     /// the mutation is pending. Entries of other types are left alone.
     pub fn patch_prefix<T: 'static>(
         mut self,
-        prefix: QueryKey,
+        prefix: impl Into<QueryKey>,
         f: impl Fn(&T) -> T + 'static,
     ) -> Self {
-        self.patches.push(Patch::new(Target::Prefix(prefix), f));
+        self.patches
+            .push(Patch::new(Target::Prefix(prefix.into()), f));
         self
     }
 
     /// Also refetch keys under `prefix` once the last mutation touching them settles
     /// (patched keys are refetched anyway).
-    pub fn refetch(mut self, prefix: QueryKey) -> Self {
-        self.refetch.push(Target::Prefix(prefix));
+    pub fn refetch(mut self, prefix: impl Into<QueryKey>) -> Self {
+        self.refetch.push(Target::Prefix(prefix.into()));
         self
     }
 

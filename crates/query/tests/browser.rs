@@ -643,3 +643,61 @@ async fn paused_mutations_show_at_once_and_send_on_resume() {
     assert!(eventually(1000, || sent.get() == 2).await);
     owner.cleanup();
 }
+
+#[wasm_bindgen_test]
+async fn fetch_errors_surface_keep_data_and_clear_on_success() {
+    let (owner, _client) = setup(QueryClientOptions::default());
+    let status = Rc::new(Cell::new(200u16));
+    let calls = Rc::new(Cell::new(0));
+    let fetcher = {
+        let (status, calls) = (status.clone(), calls.clone());
+        move |_k: QueryKey, _s: AbortSignal| {
+            calls.set(calls.get() + 1);
+            let status = status.get();
+            async move {
+                match status {
+                    200 => Ok(calls_value()),
+                    code => Err(TestError(code)),
+                }
+            }
+        }
+    };
+    fn calls_value() -> i32 {
+        9
+    }
+    let q = owner.with(|| {
+        use_query_with_options(
+            || QueryKey::from("err"),
+            fetcher,
+            QueryOptions {
+                retry: Some(RetryPolicy {
+                    max_attempts: 2,
+                    base_ms: 1,
+                    factor: 1.0,
+                    max_delay_ms: 1,
+                }),
+                ..QueryOptions::default()
+            },
+        )
+    });
+    assert!(eventually(1000, || q.data.get_untracked() == Some(9)).await);
+    status.set(404);
+    q.refetch();
+    assert!(eventually(1000, || q.error.get_untracked().is_some()).await);
+    assert_eq!(q.error.get_untracked(), Some(TestError(404)));
+    assert_eq!(calls.get(), 2, "4xx is not retried");
+    assert_eq!(q.data.get_untracked(), Some(9), "data kept on error");
+    status.set(503);
+    q.refetch();
+    assert!(
+        eventually(1000, || calls.get() == 4).await,
+        "5xx retried once"
+    );
+    assert!(eventually(1000, || !q.is_fetching.get_untracked()).await);
+    assert_eq!(q.error.get_untracked(), Some(TestError(503)));
+    status.set(200);
+    q.refetch();
+    assert!(eventually(1000, || q.error.get_untracked().is_none()).await);
+    assert_eq!(q.data.get_untracked(), Some(9));
+    owner.cleanup();
+}
