@@ -261,10 +261,16 @@ impl QueryClient {
     /// Called from a mutation's success callback, it carries that mutation's send order and is
     /// ignored if newer data already landed.
     pub fn set_query_data<T: Clone + PartialEq + 'static>(&self, key: &QueryKey, value: T) {
-        self.run(|i, now| {
+        let created = self.run(|i, now| {
+            let fresh = !i.cache.contains(key);
             let scope = i.scope;
-            i.cache.set_base(key, Value::new(value), scope, now)
+            i.cache.set_base(key, Value::new(value), scope, now);
+            fresh.then(|| ms(i.options.gc_time))
         });
+        // An entry nobody reads yet is collected like an unmounted one.
+        if let Some(Some(gc_time)) = created {
+            self.schedule_collect(key, gc_time);
+        }
     }
 
     /// Edits the confirmed data of `key` in place (no-op if there is none).
@@ -425,13 +431,17 @@ impl QueryClient {
             unread.then_some(gc_time)
         });
         if let Some(Some(gc_time)) = gc {
-            let client = *self;
-            let key = key.clone();
-            spawn(async move {
-                sleep(gc_time).await;
-                client.collect(&key, gc_time);
-            });
+            self.schedule_collect(key, gc_time);
         }
+    }
+
+    fn schedule_collect(&self, key: &QueryKey, gc_time: u64) {
+        let client = *self;
+        let key = key.clone();
+        spawn(async move {
+            sleep(gc_time).await;
+            client.collect(&key, gc_time);
+        });
     }
 
     /// Drops `key` if it has been unread for `gc_time` ms.

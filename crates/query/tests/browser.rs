@@ -153,6 +153,10 @@ async fn unread_entries_are_garbage_collected_after_gc_time() {
         eventually(2000, || client.entries().is_empty()).await,
         "dropped after gc_time"
     );
+    // Data set for a key nobody reads is collected too.
+    client.set_query_data(&QueryKey::from("unread"), 5);
+    assert_eq!(client.entries().len(), 1);
+    assert!(eventually(2000, || client.entries().is_empty()).await);
     owner.cleanup();
 }
 
