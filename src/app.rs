@@ -55,7 +55,7 @@ pub fn App(config: Config) -> impl IntoView {
             </a>
             <header class="app-header">
                 <div class="app-header-inner">
-                    <A href="/events" exact=true attr:class="brand">
+                    <A href=crate::config::href("/events") exact=true attr:class="brand">
                         "Eventual"
                     </A>
                 </div>

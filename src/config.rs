@@ -71,6 +71,18 @@ pub fn router_base() -> String {
         .unwrap_or_default()
 }
 
+thread_local! {
+    static BASE: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
+}
+
+/// A link target for an app path (`/events/1`), under the router base on a sub-path deploy.
+/// `<A>` leaves absolute paths alone, while `navigate` adds the base itself: links use this,
+/// navigation does not.
+pub fn href(path: &str) -> String {
+    let base = BASE.with(|b| b.get_or_init(router_base).clone());
+    format!("{base}{path}")
+}
+
 /// `/` → `""`, `/a/b/` → `/a/b`: the router wants no trailing slash.
 pub fn normalise_base_path(path: &str) -> String {
     let trimmed = path.trim_end_matches('/');

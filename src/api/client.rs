@@ -80,7 +80,9 @@ impl Api {
         };
         match header.or_else(|| event.etag()) {
             Some(tag) => {
-                etags.insert(event.id.clone(), tag);
+                if is_newer(etags.get(&event.id), &tag) {
+                    etags.insert(event.id.clone(), tag);
+                }
             }
             None => {
                 etags.remove(&event.id);
@@ -124,7 +126,9 @@ impl Api {
         if let Ok(mut etags) = self.inner.etags.lock() {
             for e in &events {
                 if let Some(tag) = e.etag() {
-                    etags.insert(e.id.clone(), tag);
+                    if is_newer(etags.get(&e.id), &tag) {
+                        etags.insert(e.id.clone(), tag);
+                    }
                 }
             }
         }
@@ -228,6 +232,22 @@ async fn read_json<T: DeserializeOwned>(resp: &Response) -> Result<T, ApiError> 
     serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+/// Whether `candidate` may replace `current`: a read that started before our own write can
+/// land after it, and must not put an older version's tag back. Tags that are not version
+/// numbers cannot be ordered, so the latest answer wins.
+fn is_newer(current: Option<&String>, candidate: &str) -> bool {
+    let version = |t: &str| {
+        t.trim_start_matches("W/")
+            .trim_matches('"')
+            .parse::<u64>()
+            .ok()
+    };
+    match (current.and_then(|c| version(c)), version(candidate)) {
+        (Some(old), Some(new)) => new >= old,
+        _ => true,
+    }
+}
+
 /// Percent-encode one URL component (ids and search text).
 fn encode(s: &str) -> String {
     s.bytes()
@@ -243,6 +263,16 @@ fn encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn etags_never_go_back_a_version() {
+        let three = "\"3\"".to_owned();
+        assert!(is_newer(None, "\"1\""));
+        assert!(is_newer(Some(&three), "\"4\""));
+        assert!(is_newer(Some(&three), "\"3\""));
+        assert!(!is_newer(Some(&three), "\"2\""));
+        assert!(is_newer(Some(&three), "\"abc\""));
+    }
 
     #[test]
     fn list_query_strings_are_stable_keys() {

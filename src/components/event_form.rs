@@ -294,7 +294,7 @@ pub fn EventForm(
                     {move || if busy.get() { "Saving…" } else { "" }}
                 </span>
                 <span class="spacer"></span>
-                <A href="/events" exact=true>"Back to events"</A>
+                <A href=crate::config::href("/events") exact=true>"Back to events"</A>
             </div>
         </form>
     }

@@ -35,7 +35,7 @@ fn PendingCreate(id: EventId) -> impl IntoView {
         None => view! {
             <section class="page" aria-busy="true">
                 <h1>"Saving new event…"</h1>
-                <A href="/events" exact=true>"Back to events"</A>
+                <A href=crate::config::href("/events") exact=true>"Back to events"</A>
             </section>
         }
         .into_any(),
@@ -76,18 +76,21 @@ fn EventDetail(id: EventId) -> impl IntoView {
     });
     on_cleanup(|| document().set_title("Eventual"));
     let id = StoredValue::new(id);
+    // Memos so the editor is built once, not on every change of the data it shows.
+    let has_data = Memo::new(move |_| event.data.with(Option::is_some));
+    let error = Memo::new(move |_| event.error.get());
     move || {
-        if event.data.with(Option::is_some) {
+        if has_data.get() {
             return view! { <EventEditor event=event.data saving=saving id=id.get_value() /> }
                 .into_any();
         }
-        if let Some(error) = event.error.get() {
+        if let Some(error) = error.get() {
             if error.is_not_found() {
                 return view! {
                     <section class="page not-found">
                         <h1>"Event not found"</h1>
                         <p>"It may have been deleted."</p>
-                        <A href="/events" exact=true>"Back to events"</A>
+                        <A href=crate::config::href("/events") exact=true>"Back to events"</A>
                     </section>
                 }
                 .into_any();
@@ -96,7 +99,7 @@ fn EventDetail(id: EventId) -> impl IntoView {
                 <section class="page">
                     <h1>"Event"</h1>
                     <LoadError error=error on_retry=move || event.refetch() />
-                    <A href="/events" exact=true>"Back to events"</A>
+                    <A href=crate::config::href("/events") exact=true>"Back to events"</A>
                 </section>
             }
             .into_any();

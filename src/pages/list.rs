@@ -1,4 +1,4 @@
-use eventual_model::{Event, Status};
+use eventual_model::{Event, EventId, Status};
 use eventual_query::use_query;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -63,11 +63,23 @@ pub fn ListPage() -> impl IntoView {
         },
     );
     let searching = move || !q.with(|q| q.trim().is_empty());
+    // Which state to show, as a memo: the list itself is built once and updated in place.
+    let view_state = Memo::new(move |_| {
+        match (
+            events.data.with(|d| d.as_ref().map(Vec::is_empty)),
+            events.error.with(Option::is_some),
+        ) {
+            (Some(false), _) => ListState::Ready,
+            (Some(true), _) => ListState::Empty,
+            (None, true) => ListState::Failed,
+            (None, false) => ListState::Loading,
+        }
+    });
     view! {
         <section class="page list-page">
             <header class="page-head">
                 <h1>"Events"</h1>
-                <A href="/events/new" attr:class="button primary">
+                <A href=crate::config::href("/events/new") attr:class="button primary">
                     "New event"
                 </A>
             </header>
@@ -91,35 +103,56 @@ pub fn ListPage() -> impl IntoView {
                     }
                 }}
             </p>
-            {move || {
-                if let Some(list) = events.data.get() {
-                    if list.is_empty() {
-                        return view! {
-                            <div class="empty-state">
-                                <p>
-                                    {if searching() {
+            {move || match view_state.get() {
+                ListState::Loading => view! { <Skeleton label="Loading events…" /> }.into_any(),
+                ListState::Failed => {
+                    let error = events.error.get_untracked();
+                    view! {
+                        <LoadError
+                            error=error.unwrap_or(ApiError::Network(String::new()))
+                            on_retry=move || events.refetch()
+                        />
+                    }
+                        .into_any()
+                }
+                ListState::Empty => {
+                    view! {
+                        <div class="empty-state">
+                            <p>
+                                {move || {
+                                    if searching() {
                                         "No events match your search."
                                     } else {
                                         "No events yet."
-                                    }}
-                                </p>
-                                <A href="/events/new" attr:class="button primary">
-                                    "New event"
-                                </A>
-                            </div>
-                        }
-                            .into_any();
+                                    }
+                                }}
+                            </p>
+                            <A href=crate::config::href("/events/new") attr:class="button primary">
+                                "New event"
+                            </A>
+                        </div>
                     }
-                    return view! { <EventList events=list /> }.into_any();
+                        .into_any()
                 }
-                if let Some(error) = events.error.get() {
-                    return view! { <LoadError error=error on_retry=move || events.refetch() /> }
-                        .into_any();
+                ListState::Ready => {
+                    view! {
+                        <EventList events=Signal::derive(move || {
+                            events.data.get().unwrap_or_default()
+                        }) />
+                    }
+                        .into_any()
                 }
-                view! { <Skeleton label="Loading events…" /> }.into_any()
             }}
         </section>
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListState {
+    Loading,
+    Failed,
+    Empty,
+    Ready,
 }
 
 /// An error state with a "Try again" button.
@@ -136,42 +169,53 @@ pub fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoVie
 }
 
 #[component]
-fn EventList(events: Vec<Event>) -> impl IntoView {
+fn EventList(events: Signal<Vec<Event>>) -> impl IntoView {
     view! {
         <ul class="event-list" aria-label="Events">
-            {events.into_iter().map(|e| view! { <EventItem event=e /> }).collect_view()}
+            <For each=move || events.get() key=|e| e.id.clone() let:event>
+                <EventItem id=event.id events=events />
+            </For>
         </ul>
     }
 }
 
+/// One row, kept in place while its event changes (so focus stays on its status select).
 #[component]
-fn EventItem(event: Event) -> impl IntoView {
+fn EventItem(id: EventId, events: Signal<Vec<Event>>) -> impl IntoView {
     let actions = expect_context::<Actions>();
-    let href = format!("/events/{}", event.id);
-    let when = format_range(event.start, event.end, event.all_day);
-    let pending = is_temp(&event.id);
-    let class = format!(
-        "event-item status-{}{}",
-        event.status.as_str(),
-        if pending { " pending" } else { "" }
-    );
-    let select_label = format!("Status of {}", event.title);
-    let status = event.status;
-    let title = event.title.clone();
-    let stored = StoredValue::new(event);
+    let pending = is_temp(&id);
+    let href = crate::config::href(&format!("/events/{id}"));
+    let event = Memo::new(move |_| events.with(|l| l.iter().find(|e| e.id == id).cloned()));
+    let field = move |f: fn(&Event) -> String| {
+        move || event.with(|e| e.as_ref().map(f).unwrap_or_default())
+    };
+    let status = move || event.with(|e| e.as_ref().map(|e| e.status).unwrap_or_default());
+    let class = move || {
+        format!(
+            "event-item status-{}{}",
+            status().as_str(),
+            if pending { " pending" } else { "" }
+        )
+    };
     view! {
         <li class=class aria-busy=pending.then_some("true")>
             <A href=href attr:class="event-title">
-                {title}
+                {field(|e| e.title.clone())}
             </A>
-            <span class="event-when">{when}</span>
+            <span class="event-when">
+                {field(|e| format_range(e.start, e.end, e.all_day))}
+            </span>
             <span class="event-status">
                 <select
-                    aria-label=select_label
+                    aria-label=field(|e| format!("Status of {}", e.title))
                     disabled=pending
+                    prop:value=move || status().as_str()
                     on:change=move |ev| {
-                        if let Ok(s) = event_target_value(&ev).parse::<Status>() {
-                            stored.with_value(|e| actions.set_status(e, s));
+                        if let (Ok(s), Some(e)) = (
+                            event_target_value(&ev).parse::<Status>(),
+                            event.get_untracked(),
+                        ) {
+                            actions.set_status(&e, s);
                         }
                     }
                 >
@@ -179,7 +223,7 @@ fn EventItem(event: Event) -> impl IntoView {
                         .into_iter()
                         .map(|s| {
                             view! {
-                                <option value=s.as_str() selected=s == status>
+                                <option value=s.as_str() selected=move || status() == s>
                                     {s.label()}
                                 </option>
                             }

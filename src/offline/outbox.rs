@@ -1,0 +1,281 @@
+//! The persisted outbox as plain data: what a pending change is, how it is stored, which tab
+//! sends it, and which ETag it must carry. No browser here (tested natively).
+
+use std::collections::HashMap;
+
+use eventual_model::{Event, EventId, EventInput, EventPatch};
+use serde::{Deserialize, Serialize};
+
+/// localStorage key prefix of one queued change (`<prefix><cid>`); bump the version on a
+/// breaking change of [`Queued`].
+pub const OUTBOX_PREFIX: &str = "eventual:outbox:v1:";
+/// localStorage key prefix of a tab's heartbeat (`<prefix><tab id>` = last beat, ms).
+pub const HEARTBEAT_PREFIX: &str = "eventual:tab:v1:";
+/// A tab whose heartbeat is older than this is gone; its changes may be adopted.
+pub const HEARTBEAT_TTL_MS: u64 = 6_000;
+
+/// A change the app can re-issue through its optimistic actions (closures can't be stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum PendingOp {
+    /// A merge patch of one event (an edit or a quick status change, per `label`).
+    Save {
+        label: String,
+        id: EventId,
+        /// The title to name the event by in messages.
+        title: String,
+        patch: EventPatch,
+    },
+    /// A new event.
+    Create { label: String, input: EventInput },
+    /// Deleting an event (kept whole: the list patch and messages need it).
+    Delete { event: Event },
+}
+
+impl PendingOp {
+    /// The query keys (as `QueryKey` strings) a settled op changes, for other tabs.
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            PendingOp::Save { id, .. } => vec![format!("events/{id}"), "events/list".into()],
+            PendingOp::Create { .. } => vec!["events/list".into()],
+            PendingOp::Delete { event } => {
+                vec![format!("events/{}", event.id), "events/list".into()]
+            }
+        }
+    }
+
+    /// One line for the "Waiting for connection" list.
+    pub fn describe(&self) -> String {
+        match self {
+            PendingOp::Save { label, title, .. } => format!("{label}: “{}”", title.trim()),
+            PendingOp::Create { label, input } => format!("{label}: “{}”", input.title.trim()),
+            PendingOp::Delete { event } => format!("Delete event: “{}”", event.title.trim()),
+        }
+    }
+}
+
+/// One change in the outbox, with everything needed to resend it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Queued {
+    /// Client mutation id: unique per change, its storage key.
+    pub cid: String,
+    pub op: PendingOp,
+    /// The ETag of the version the change was made on (`If-Match` when it is sent).
+    pub if_match: Option<String>,
+    /// When it was made (ms since the epoch): resend order.
+    pub created_ms: u64,
+    /// The tab that sends it.
+    pub owner: String,
+}
+
+impl Queued {
+    /// Its localStorage key.
+    pub fn storage_key(&self) -> String {
+        format!("{OUTBOX_PREFIX}{}", self.cid)
+    }
+
+    /// Serialized for storage.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Parsed from storage; `None` for anything unreadable (it is then dropped).
+    pub fn from_json(text: &str) -> Option<Queued> {
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// Parses stored `(key, value)` pairs into the outbox, oldest first; keys of other kinds and
+/// unreadable values are skipped.
+pub fn load(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<Queued> {
+    let mut out: Vec<Queued> = pairs
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(OUTBOX_PREFIX))
+        .filter_map(|(_, v)| Queued::from_json(&v))
+        .collect();
+    out.sort_by(|a, b| a.created_ms.cmp(&b.created_ms).then(a.cid.cmp(&b.cid)));
+    out
+}
+
+/// Last heartbeat of every tab, from stored `(key, value)` pairs.
+pub fn heartbeats(pairs: impl IntoIterator<Item = (String, String)>) -> HashMap<String, u64> {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let tab = k.strip_prefix(HEARTBEAT_PREFIX)?;
+            Some((tab.to_owned(), v.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The changes `me` must send now: its own (a reload of the same tab) and those of tabs that
+/// stopped beating. Each returned change is re-owned by `me` (write it back before sending).
+pub fn claim(
+    outbox: &[Queued],
+    me: &str,
+    beats: &HashMap<String, u64>,
+    now: u64,
+) -> Vec<Queued> {
+    outbox
+        .iter()
+        .filter(|q| {
+            q.owner == me
+                || beats
+                    .get(&q.owner)
+                    .is_none_or(|t| now.saturating_sub(*t) > HEARTBEAT_TTL_MS)
+        })
+        .map(|q| Queued {
+            owner: me.to_owned(),
+            ..q.clone()
+        })
+        .collect()
+}
+
+/// The ETags this tab's own writes produced: `old → new`, so a change made on version `old`
+/// follows the earlier changes of the same tab instead of conflicting with them.
+#[derive(Clone, Debug, Default)]
+pub struct EtagChain {
+    next: HashMap<String, String>,
+}
+
+impl EtagChain {
+    /// Our write sent with `If-Match: old` produced `new`.
+    pub fn record(&mut self, old: &str, new: &str) {
+        if old != new {
+            self.next.insert(old.to_owned(), new.to_owned());
+        }
+    }
+
+    /// The tag to send for a change made on `tag`: `tag` followed through our own writes.
+    pub fn resolve(&self, tag: Option<&str>) -> Option<String> {
+        let mut tag = tag?.to_owned();
+        // Bounded: a cycle (impossible with increasing versions) can't hang the app.
+        for _ in 0..=self.next.len() {
+            match self.next.get(&tag) {
+                Some(n) => tag = n.clone(),
+                None => break,
+            }
+        }
+        Some(tag)
+    }
+}
+
+/// A fresh random-enough id (`prefix` + time + counter + entropy from the caller).
+pub fn make_id(prefix: &str, now_ms: u64, counter: u64, entropy: u64) -> String {
+    format!("{prefix}{now_ms:x}-{counter:x}-{entropy:x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eventual_model::Patch;
+
+    fn event(id: &str) -> Event {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "title": "Standup", "start": "2027-01-01T09:00:00Z",
+            "end": "2027-01-01T10:00:00Z", "version": 3
+        }))
+        .unwrap()
+    }
+
+    fn save(cid: &str, created: u64, owner: &str) -> Queued {
+        Queued {
+            cid: cid.into(),
+            op: PendingOp::Save {
+                label: "Save event".into(),
+                id: EventId::new("7"),
+                title: "Standup".into(),
+                patch: EventPatch {
+                    title: Patch::Set("Retro".into()),
+                    description: Patch::Null,
+                    ..Default::default()
+                },
+            },
+            if_match: Some("\"3\"".into()),
+            created_ms: created,
+            owner: owner.into(),
+        }
+    }
+
+    #[test]
+    fn every_op_round_trips_through_storage() {
+        let ops = [
+            save("a", 1, "t1"),
+            Queued {
+                op: PendingOp::Create {
+                    label: "Create event".into(),
+                    input: event("1").input(),
+                },
+                if_match: None,
+                ..save("b", 2, "t1")
+            },
+            Queued {
+                op: PendingOp::Delete { event: event("9") },
+                ..save("c", 3, "t1")
+            },
+        ];
+        for q in ops {
+            let back = Queued::from_json(&q.to_json()).expect("parses");
+            assert_eq!(back, q);
+        }
+        // Merge-patch semantics survive: null stays null, absent stays absent.
+        let json = save("a", 1, "t").to_json();
+        assert!(json.contains("\"description\":null"), "{json}");
+        assert!(!json.contains("location"), "{json}");
+    }
+
+    #[test]
+    fn load_orders_by_creation_and_skips_garbage() {
+        let pairs = vec![
+            (save("b", 20, "t").storage_key(), save("b", 20, "t").to_json()),
+            (save("a", 10, "t").storage_key(), save("a", 10, "t").to_json()),
+            (format!("{OUTBOX_PREFIX}bad"), "{not json".into()),
+            ("unrelated".into(), save("z", 1, "t").to_json()),
+        ];
+        let cids: Vec<_> = load(pairs).into_iter().map(|q| q.cid).collect();
+        assert_eq!(cids, ["a", "b"]);
+    }
+
+    #[test]
+    fn a_tab_claims_its_own_and_orphaned_changes_only() {
+        let outbox = vec![
+            save("mine", 1, "me"),
+            save("alive", 2, "other"),
+            save("dead", 3, "gone"),
+            save("never-beat", 4, "ghost"),
+        ];
+        let beats = heartbeats(vec![
+            (format!("{HEARTBEAT_PREFIX}other"), "10000".to_string()),
+            (format!("{HEARTBEAT_PREFIX}gone"), "1000".to_string()),
+            ("noise".into(), "x".into()),
+        ]);
+        let claimed = claim(&outbox, "me", &beats, 12_000);
+        let cids: Vec<_> = claimed.iter().map(|q| q.cid.as_str()).collect();
+        assert_eq!(cids, ["mine", "dead", "never-beat"]);
+        assert!(claimed.iter().all(|q| q.owner == "me"));
+        // Once "other" stops beating too, its change is claimable.
+        assert_eq!(claim(&outbox, "me", &beats, 20_000).len(), 4);
+    }
+
+    #[test]
+    fn etags_follow_our_own_writes() {
+        let mut chain = EtagChain::default();
+        assert_eq!(chain.resolve(None), None);
+        assert_eq!(chain.resolve(Some("\"1\"")).as_deref(), Some("\"1\""));
+        chain.record("\"1\"", "\"2\"");
+        chain.record("\"2\"", "\"3\"");
+        // Two offline edits made on version 1: the second goes out after the first's result.
+        assert_eq!(chain.resolve(Some("\"1\"")).as_deref(), Some("\"3\""));
+        // A version someone else made is not ours to skip: it stays, and may conflict.
+        assert_eq!(chain.resolve(Some("\"9\"")).as_deref(), Some("\"9\""));
+    }
+
+    #[test]
+    fn keys_cover_detail_and_lists() {
+        assert_eq!(save("a", 1, "t").op.keys(), ["events/7", "events/list"]);
+        let del = PendingOp::Delete { event: event("9") };
+        assert_eq!(del.keys(), ["events/9", "events/list"]);
+        assert_eq!(del.describe(), "Delete event: “Standup”");
+    }
+}
