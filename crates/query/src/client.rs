@@ -81,6 +81,8 @@ pub(crate) struct Inner {
     paused: bool,
     paused_trigger: ArcTrigger,
     waiting: Vec<futures::channel::oneshot::Sender<()>>,
+    /// How to save values across page loads (see [`QueryClient::persist`]).
+    pub codecs: Vec<crate::persist::Codec>,
 }
 
 /// Handle to the query cache. Cheap to copy; mutations belong to it, not to components.
@@ -124,6 +126,7 @@ impl QueryClient {
             paused: false,
             paused_trigger: ArcTrigger::new(),
             waiting: Vec::new(),
+            codecs: Vec::new(),
         };
         Self {
             inner: StoredValue::new_local(Rc::new(RefCell::new(inner))),
@@ -435,7 +438,7 @@ impl QueryClient {
         }
     }
 
-    fn schedule_collect(&self, key: &QueryKey, gc_time: u64) {
+    pub(crate) fn schedule_collect(&self, key: &QueryKey, gc_time: u64) {
         let client = *self;
         let key = key.clone();
         spawn(async move {

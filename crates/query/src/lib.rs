@@ -9,6 +9,7 @@ mod key;
 mod mutation;
 mod optimistic;
 mod options;
+mod persist;
 mod runtime;
 mod use_query;
 
@@ -22,4 +23,5 @@ pub use key::QueryKey;
 pub use mutation::{use_mutation, MutationHandle, MutationOptions};
 pub use optimistic::{MutationFailure, Optimistic};
 pub use options::{QueryClientOptions, QueryOptions};
+pub use persist::Dehydrated;
 pub use use_query::{use_query, use_query_with_options, QueryResult};

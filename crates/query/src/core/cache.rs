@@ -314,6 +314,33 @@ impl Cache {
         true
     }
 
+    /// Seeds `key` with data saved by an earlier page load (`updated_at` is when it was
+    /// fetched then). Only fills a key without data; the value is stale at once, so a reader
+    /// refetches it, and any fetch sent from now on replaces it. True if written.
+    pub fn hydrate(
+        &mut self,
+        key: &QueryKey,
+        value: Value,
+        updated_at: Millis,
+        now: Millis,
+    ) -> bool {
+        if self.base(key).is_some() {
+            return false;
+        }
+        let seq = self.seq.next();
+        let e = self.entry(key, now);
+        e.base = Some(Base {
+            value,
+            seq,
+            landed: seq,
+            updated_at: updated_at.min(now),
+        });
+        e.invalidated = true;
+        self.effects.push(Effect::Status(key.clone()));
+        self.refresh(key);
+        true
+    }
+
     /// Aborts in-flight fetches under `prefix`; their answers will never be written.
     pub fn cancel(&mut self, prefix: &QueryKey) {
         for key in self.keys_matching(&Target::Prefix(prefix.clone())) {

@@ -256,6 +256,42 @@ fn retry_restarts_a_failed_mutation_on_top_and_logs_the_lifecycle() {
 
 const KEYS: [&str; 4] = ["a/1", "a/2", "list/x", "list/y"];
 
+#[test]
+fn hydrated_data_is_stale_shows_pending_edits_and_yields_to_any_fetch() {
+    let mut c = Cache::default();
+    let m = c.start_mutation("edit", vec![push(Target::Key(k("a")), 9)], vec![], 0);
+    // Saved by an earlier page load: shown (with the pending edit on top) but stale.
+    assert!(c.hydrate(&k("a"), Value::new(vec![1u32]), 50, 100));
+    assert_eq!(shown_list(&c, "a"), Some(vec![1, 9]));
+    assert!(c.is_stale(&k("a"), 100));
+    // Never over data that is already there.
+    assert!(!c.hydrate(&k("a"), Value::new(vec![7u32]), 50, 100));
+    assert_eq!(shown_list(&c, "a"), Some(vec![1, 9]));
+    // A fetch (e.g. on reconnect) replaces the base; the pending edit stays on top.
+    fetched(&mut c, "a", vec![1, 2]);
+    assert_eq!(shown_list(&c, "a"), Some(vec![1, 2, 9]));
+    c.mark_sent(m, 101);
+    c.succeed(m, 102);
+    fetched(&mut c, "a", vec![1, 2, 9]);
+    assert_eq!(shown_list(&c, "a"), Some(vec![1, 2, 9]));
+}
+
+#[test]
+fn refetch_on_focus_or_reconnect_respects_stale_time_and_keeps_pending_edits() {
+    let mut c = Cache::default();
+    c.observe(&k("a"), 1_000, 0);
+    let seq = c.begin_fetch(&k("a"), 0).unwrap();
+    c.complete_fetch(&k("a"), seq, Ok(Value::new(vec![1u32])), 0);
+    // Fresh: focus / reconnect would not refetch it.
+    assert!(c.stale_observed(500).is_empty());
+    let m = c.start_mutation("edit", vec![push(Target::Key(k("a")), 5)], vec![], 600);
+    c.mark_sent(m, 600);
+    // Stale later: refetched, and the answer lands under the still-pending edit.
+    assert_eq!(c.stale_observed(1_500), vec![k("a")]);
+    fetched(&mut c, "a", vec![1, 2]);
+    assert_eq!(shown_list(&c, "a"), Some(vec![1, 2, 5]));
+}
+
 fn target(i: u8) -> Target {
     match i % 6 {
         n @ 0..=3 => Target::Key(k(KEYS[n as usize])),
