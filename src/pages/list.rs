@@ -79,9 +79,12 @@ pub fn ListPage() -> impl IntoView {
         <section class="page list-page">
             <header class="page-head">
                 <h1>"Events"</h1>
-                <A href=crate::config::href("/events/new") attr:class="button primary">
-                    "New event"
-                </A>
+                // The empty state offers its own "New event"; one link of that name at a time.
+                <Show when=move || view_state.get() != ListState::Empty>
+                    <A href=crate::config::href("/events/new") attr:class="button primary">
+                        "New event"
+                    </A>
+                </Show>
             </header>
             <div class="search" role="search">
                 <label for="search-events">"Search events"</label>

@@ -1,0 +1,187 @@
+//! Thin browser glue: localStorage, the tab's id, BroadcastChannel, Web Locks, the service
+//! worker and connectivity probes. Every call degrades to a no-op where the API is missing.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Every `(key, value)` in localStorage.
+pub fn stored_pairs() -> Vec<(String, String)> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    let n = s.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter_map(|k| Some((k.clone(), s.get_item(&k).ok().flatten()?)))
+        .collect()
+}
+
+/// Reads one localStorage value.
+pub fn get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes one localStorage value (quota errors are ignored: saving is best effort).
+pub fn set(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// Removes one localStorage value.
+pub fn remove(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Wall clock (ms since the epoch).
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// A random 32-bit number.
+pub fn entropy() -> u64 {
+    (js_sys::Math::random() * u32::MAX as f64) as u64
+}
+
+/// This tab's id: kept in sessionStorage, so a reload of the same tab keeps it (and its
+/// queued changes) while another tab gets its own.
+pub fn tab_id() -> String {
+    const KEY: &str = "eventual:tab-id";
+    let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    if let Some(id) = session.as_ref().and_then(|s| s.get_item(KEY).ok().flatten()) {
+        return id;
+    }
+    let id = super::outbox::make_id("tab-", now_ms(), 0, entropy());
+    if let Some(s) = session {
+        let _ = s.set_item(KEY, &id);
+    }
+    id
+}
+
+/// `navigator.onLine` (true where unknown).
+pub fn navigator_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Runs `f` holding the Web Lock `name` (exclusive across tabs); without Web Locks, at once.
+pub fn with_lock(name: &str, f: impl FnOnce() + 'static) {
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks
+        .as_ref()
+        .and_then(|l| Reflect::get(l, &"request".into()).ok())
+        .and_then(|r| r.dyn_into::<Function>().ok());
+    match (locks, request) {
+        (Some(locks), Some(request)) => {
+            let callback = Closure::once_into_js(move |_lock: JsValue| {
+                f();
+                JsValue::UNDEFINED
+            });
+            let _ = request.call2(&locks, &JsValue::from_str(name), &callback);
+        }
+        _ => f(),
+    }
+}
+
+/// A BroadcastChannel to the app's other tabs.
+pub struct Channel {
+    channel: web_sys::BroadcastChannel,
+    _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+impl Channel {
+    /// Opens channel `name`; `on_message` gets every string another tab posts.
+    pub fn open(name: &str, on_message: impl Fn(String) + 'static) -> Option<Channel> {
+        let channel = web_sys::BroadcastChannel::new(name).ok()?;
+        let closure = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Some(text) = ev.data().as_string() {
+                on_message(text);
+            }
+        });
+        channel.set_onmessage(Some(closure.as_ref().unchecked_ref()));
+        Some(Channel {
+            channel,
+            _on_message: closure,
+        })
+    }
+
+    /// Posts `text` to every other tab.
+    pub fn post(&self, text: &str) {
+        let _ = self.channel.post_message(&JsValue::from_str(text));
+    }
+}
+
+/// Registers `sw.js` next to the document (relative to its base URL), versioned by the hashed
+/// wasm file Trunk emitted so each deploy installs a fresh worker and cache.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    if !Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let version = window
+        .document()
+        .and_then(|d| {
+            d.query_selector("link[href$='.wasm'], script[src$='.js'], link[href$='.js']")
+                .ok()
+                .flatten()
+        })
+        .and_then(|el| el.get_attribute("href").or_else(|| el.get_attribute("src")))
+        .map(|href| asset_version(&href))
+        .unwrap_or_else(|| "dev".into());
+    let base = crate::config::document_base_uri();
+    let Ok(url) = web_sys::Url::new_with_base(&format!("sw.js?v={version}"), &base) else {
+        return;
+    };
+    let promise = navigator.service_worker().register(&url.href());
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            web_sys::console::warn_2(&"service worker not registered".into(), &e);
+        }
+    });
+}
+
+/// The build's version from a hashed asset URL: `/eventual-3fa9_bg.wasm` → `eventual-3fa9_bg`.
+pub fn asset_version(href: &str) -> String {
+    let file = href.rsplit('/').next().unwrap_or(href);
+    let stem = file.split(['?', '#']).next().unwrap_or(file);
+    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    stem.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Whether the server answers at all (any HTTP status counts): `HEAD <url>`, never cached.
+pub async fn reachable(url: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("HEAD");
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let promise = window.fetch_with_str_and_init(url, &init);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::asset_version;
+
+    #[test]
+    fn versions_come_from_hashed_asset_names() {
+        assert_eq!(asset_version("/eventual-3fa9c0_bg.wasm"), "eventual-3fa9c0_bg");
+        assert_eq!(asset_version("https://x.test/app/eventual-ab12.js?x=1"), "eventual-ab12");
+        assert_eq!(asset_version("a\"b.js"), "ab");
+    }
+}
