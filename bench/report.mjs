@@ -70,17 +70,19 @@ export function parseTwiggyCsv(text) {
 }
 
 function crateBreakdown(items) {
-  const code = items.filter((i) => !/function names|"name"|names" subsection/i.test(i.name));
+  // Names and debug info exist only in the named copy; the shipped wasm has neither.
+  const extra = (i) => /function names|names" subsection|^custom section/i.test(i.name);
+  const code = items.filter((i) => !extra(i));
   const total = code.reduce((a, i) => a + i.shallow, 0);
   const by = new Map();
   for (const i of code) by.set(crateOf(i.name), (by.get(crateOf(i.name)) || 0) + i.shallow);
   const crates = [...by.entries()]
     .map(([crate, bytes]) => ({ crate, bytes, share: bytes / total }))
     .sort((a, b) => b.bytes - a.bytes);
-  const names = items
-    .filter((i) => /function names|names" subsection/i.test(i.name))
-    .reduce((a, i) => a + i.shallow, 0);
-  return { total, namesSection: names, crates };
+  const names = items.filter(extra).reduce((a, i) => a + i.shallow, 0);
+  // Upper bound for JSON's cost: every item whose name mentions serde (impls for app types too).
+  const serdeAny = code.filter((i) => /serde/.test(i.name)).reduce((a, i) => a + i.shallow, 0);
+  return { total, namesSection: names, crates, serdeAny };
 }
 
 function evaluate(work) {
@@ -354,11 +356,15 @@ function markdown(r, work) {
     'The shipped wasm is stripped (`strip = true`), so twiggy sees only numbered functions. The bench links a copy with ' +
       '`cargo rustc --release … -- -C strip=none` (same dependencies, only the final link differs), runs it through the same `wasm-bindgen` ' +
       'and `wasm-opt -Oz` as Trunk, with `wasm-opt -g` keeping the name section: the same code with names added. Sizes below are ' +
-      'uncompressed bytes of that wasm (the name section excluded).',
+      'uncompressed bytes of that wasm (name and debug sections excluded). Items are grouped by the first `crate::` path in their ' +
+      'name, so generic code instantiated for the app counts under the crate that defines it.',
   );
   out.push('');
   if (r.twiggy) {
-    out.push(`Code and data: ${kb(r.twiggy.total)} (name section of the copy: ${kb(r.twiggy.namesSection)}).`);
+    const shipped = r.sizes.totals?.wasm.raw;
+    out.push(
+      `Code and data of the named copy: ${kb(r.twiggy.total)} (shipped wasm: ${kb(shipped)}); names and debug sections of the copy, left out: ${kb(r.twiggy.namesSection)}.`,
+    );
     out.push('');
     out.push('| crate | bytes | share |');
     out.push('|---|---|---|');
@@ -398,7 +404,7 @@ function markdown(r, work) {
   out.push(
     `- **serde_json vs the browser's JSON**: code attributed to ${serde.map((c) => c.crate).join(', ') || 'serde crates'} is ` +
       `${kb(serdeBytes)} raw (${r.twiggy ? ((serdeBytes / r.twiggy.total) * 100).toFixed(1) : '?'}% of the wasm). ` +
-      'Generic `Deserialize` impls generated for the app\'s types are attributed to the crate that defines the type, so this is a lower bound. ' +
+      `Every item whose name mentions serde (including the \`Deserialize\`/\`Serialize\` impls derived for the app's types) adds up to ${kb(r.twiggy?.serdeAny)}; the truth lies between. ` +
       'Parsing with `JSON.parse` and reading fields through `js-sys`/`serde-wasm-bindgen` would remove most of it but replace ' +
       'typed errors with manual field checks; not switched here (the app is another helper\'s).',
   );
