@@ -271,3 +271,28 @@ test('out of order: one save answered late while another, sent later, lands firs
   await expect(listLink(page, first.title)).toHaveCount(0);
   await expect(listLink(page, second.title)).toHaveCount(0);
 });
+
+test('saves of one event reach the server in the order they were made', async ({ page, request }) => {
+  const event = await newEvent(request, 'Save order');
+  await openEvent(page, event);
+  const traffic = new ApiTraffic(page);
+  const arrived: string[] = [];
+  const slow = await intercept(page, { method: 'PATCH', path: eventPath(event.id) }, (route, req) => {
+    arrived.push((JSON.parse(req.postData() ?? '{}') as { title?: string }).title ?? '?');
+    return route.fallback({ headers: { ...req.headers(), 'x-eventual-fault': 'delay=700' } });
+  });
+  const titles = [1, 2, 3, 4].map((n) => uniqueTitle(`Order ${n}`));
+  // Three saves queue up behind the first…
+  for (const title of titles.slice(0, 3)) {
+    await editAndSave(page, 'Title', title);
+    await expect(heading(page)).toHaveText(title);
+  }
+  // …and a fourth is made while the second is on the wire and the third still waits.
+  await expect.poll(() => slow.count()).toBe(2);
+  await editAndSave(page, 'Title', titles[3]);
+  await expect(heading(page)).toHaveText(titles[3]);
+  await traffic.settled();
+  expect.soft(arrived, 'the order saves reached the network').toEqual(titles);
+  const stored = await expectScreenEqualsServer(page, request, event.id);
+  expect(stored.title, 'the last save made is the one kept').toBe(titles[3]);
+});
