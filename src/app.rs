@@ -39,7 +39,9 @@ pub fn provide_services(config: &Config) -> Actions {
     provide_context(config.clone());
     let client = provide_query_client(query_options());
     let toasts = Toasts::provide();
-    Actions::provide(client, api, toasts)
+    let actions = Actions::provide(client, api.clone(), toasts);
+    crate::offline::install(client, actions, api.base());
+    actions
 }
 
 /// The whole app for a given configuration.
@@ -60,6 +62,7 @@ pub fn App(config: Config) -> impl IntoView {
                     </A>
                 </div>
             </header>
+            <crate::offline::OfflineBanner />
             <main id="main" class="app-main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/events" /> } />

@@ -9,6 +9,7 @@ pub mod config;
 pub mod draft;
 pub mod keys;
 pub mod mutations;
+pub mod offline;
 pub mod pages;
 pub mod time;
 pub mod toasts;

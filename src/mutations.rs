@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 
 use crate::api::{Api, ApiError};
+use crate::flags::{optimistic, Switched};
 use crate::keys;
+use crate::offline::{PendingOp, Ticket};
 use crate::toasts::{ToastAction, ToastKind, Toasts};
 
 type Navigate = Rc<dyn Fn(&str, NavigateOptions)>;
@@ -135,6 +137,10 @@ impl Actions {
 
     /// Put the server's copy of an event into the detail entry and every cached list.
     fn confirm(&self, saved: &Event) {
+        // Without optimism (`?optimistic=off`) only the refetch changes the screen.
+        if !optimistic() {
+            return;
+        }
         self.client
             .set_query_data(&keys::event(&saved.id), saved.clone());
         for entry in self.client.entries() {
@@ -148,7 +154,32 @@ impl Actions {
     /// Save an edit: `patch` over the event shown as `title`. Retry and "Apply my changes"
     /// resend this same patch, with whatever ETag is current then.
     pub fn save(&self, id: EventId, title: String, patch: EventPatch, feedback: FormFeedback) {
-        self.send_patch("Save event", id, title, patch, feedback);
+        self.send_patch("Save event", id, title, patch, feedback, None);
+    }
+
+    /// Re-issues a change saved by an earlier page load (or a tab that closed).
+    pub fn replay(&self, ticket: Ticket) {
+        match ticket.op() {
+            PendingOp::Save {
+                label,
+                id,
+                title,
+                patch,
+            } => self.send_patch(&label, id, title, patch, FormFeedback::default(), Some(ticket)),
+            PendingOp::Create { label, input } => {
+                self.create_with(&label, input, FormFeedback::default(), |_| {}, Some(ticket));
+            }
+            PendingOp::Delete { event } => self.delete_with(event, Some(ticket)),
+        }
+    }
+
+    /// The ETag of the version of `id` on screen (what a change to it is made on).
+    fn shown_etag(&self, id: &EventId) -> Option<String> {
+        self.api().etag(id).or_else(|| {
+            self.client
+                .get_query_data::<Event>(&keys::event(id))
+                .and_then(|e| e.etag())
+        })
     }
 
     /// The quick status change from the list.
@@ -166,6 +197,7 @@ impl Actions {
             event.title.clone(),
             patch,
             FormFeedback::default(),
+            None,
         );
     }
 
@@ -176,11 +208,22 @@ impl Actions {
         title: String,
         patch: EventPatch,
         feedback: FormFeedback,
+        ticket: Option<Ticket>,
     ) {
         if patch.is_empty() {
             self.toasts.info("Nothing to save: no field changed.");
             return;
         }
+        // Saved until settled, so a reload or going offline loses nothing.
+        let ticket = ticket.unwrap_or_else(|| {
+            let op = PendingOp::Save {
+                label: label.to_owned(),
+                id: id.clone(),
+                title: title.clone(),
+                patch: patch.clone(),
+            };
+            Ticket::new(op, self.shown_etag(&id))
+        });
         let this = *self;
         let api = self.api();
         let detail = keys::event(&id);
@@ -188,14 +231,19 @@ impl Actions {
         let conflicted = Rc::new(Cell::new(false));
         let send = {
             let (id, patch, conflicted) = (id.clone(), patch.clone(), conflicted.clone());
+            let ticket = ticket.clone();
             move |_signal| {
                 let (api, id, patch) = (api.clone(), id.clone(), patch.clone());
+                let ticket = ticket.clone();
                 let refresh = conflicted.replace(false);
                 async move {
                     if refresh {
                         api.get(&id, None).await?;
+                        ticket.rebase(api.etag(&id));
                     }
-                    api.patch(&id, &patch).await
+                    let result = api.patch_with(&id, &patch, || ticket.if_match()).await;
+                    ticket.sent(&result, result.as_ref().ok().and_then(|e| api.etag(&e.id)));
+                    result
                 }
             }
         };
@@ -213,8 +261,8 @@ impl Actions {
         let target = id.clone();
         self.client.optimistic(
             Optimistic::new(label, send)
-                .patch::<Event>(detail.clone(), move |e| apply_patch(e, &for_detail))
-                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| {
+                .patch_if::<Event>(detail.clone(), move |e| apply_patch(e, &for_detail))
+                .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| {
                     list.iter()
                         .map(|e| {
                             if e.id == target {
@@ -227,6 +275,7 @@ impl Actions {
                 })
                 .on_success(move |saved: &Event| this.confirm(saved))
                 .on_error(on_error)
+                .on_settled(move || ticket.settled())
                 .refetch(keys::lists()),
         );
         if let Some(errors) = feedback.server_errors {
@@ -317,7 +366,7 @@ impl Actions {
         feedback: FormFeedback,
         on_created: impl Fn(&Event) + 'static,
     ) -> MutationId {
-        self.create_with("Create event", input, feedback, on_created)
+        self.create_with("Create event", input, feedback, on_created, None)
     }
 
     fn create_with(
@@ -326,8 +375,16 @@ impl Actions {
         input: EventInput,
         feedback: FormFeedback,
         on_created: impl Fn(&Event) + 'static,
+        ticket: Option<Ticket>,
     ) -> MutationId {
         let this = *self;
+        let ticket = ticket.unwrap_or_else(|| {
+            let op = PendingOp::Create {
+                label: label.to_owned(),
+                input: input.clone(),
+            };
+            Ticket::new(op, None)
+        });
         let n = self.next_temp.get_value();
         self.next_temp.set_value(n + 1);
         let temp_id = EventId::new(format!("{TEMP_PREFIX}{n}"));
@@ -335,25 +392,33 @@ impl Actions {
         let api = self.api();
         let send = {
             let input = input.clone();
+            let ticket = ticket.clone();
             move |_signal| {
-                let (api, input) = (api.clone(), input.clone());
-                async move { api.create(&input).await }
+                let (api, input, ticket) = (api.clone(), input.clone(), ticket.clone());
+                async move {
+                    let result = api.create(&input).await;
+                    ticket.sent(&result, None);
+                    result
+                }
             }
         };
         let title = input.title.clone();
         let is_undo = label != "Create event";
         let mutation = self.client.optimistic(
             Optimistic::new(label, send)
-                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| upsert_sorted(list, &temp))
+                .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| upsert_sorted(list, &temp))
                 .on_success(move |saved: &Event| {
-                    this.client
-                        .set_query_data(&keys::event(&saved.id), saved.clone());
-                    for entry in this.client.entries() {
-                        if entry.key.starts_with(&keys::lists()) {
-                            this.client
-                                .update_query_data::<Vec<Event>>(&entry.key, |l| {
-                                    *l = upsert_sorted(&remove_from(l, &temp_id), saved)
-                                });
+                    // Without optimism (`?optimistic=off`) only the refetch changes the screen.
+                    if optimistic() {
+                        this.client
+                            .set_query_data(&keys::event(&saved.id), saved.clone());
+                        for entry in this.client.entries() {
+                            if entry.key.starts_with(&keys::lists()) {
+                                this.client
+                                    .update_query_data::<Vec<Event>>(&entry.key, |l| {
+                                        *l = upsert_sorted(&remove_from(l, &temp_id), saved)
+                                    });
+                            }
                         }
                     }
                     this.creations
@@ -386,6 +451,7 @@ impl Actions {
                         Some(Rc::new(move || dismiss.dismiss())),
                     );
                 })
+                .on_settled(move || ticket.settled())
                 .refetch(keys::lists()),
         );
         if let Some(errors) = feedback.server_errors {
@@ -397,24 +463,42 @@ impl Actions {
     /// Delete: gone from every list at once, with an "Undo" toast that re-creates it on the
     /// server (same fields, new id) if the delete already went through.
     pub fn delete(&self, event: Event) {
+        self.delete_with(event, None);
+    }
+
+    /// Delete; a replayed one (`ticket` given) neither offers Undo again nor navigates.
+    fn delete_with(&self, event: Event, ticket: Option<Ticket>) {
+        let replayed = ticket.is_some();
         let this = *self;
         let api = self.api();
         let id = event.id.clone();
+        let ticket = ticket.unwrap_or_else(|| {
+            let tag = self.shown_etag(&id);
+            Ticket::new(PendingOp::Delete { event: event.clone() }, tag)
+        });
         let send = {
             let id = id.clone();
+            let ticket = ticket.clone();
             move |_signal| {
-                let (api, id) = (api.clone(), id.clone());
-                async move { api.delete(&id).await }
+                let (api, id, ticket) = (api.clone(), id.clone(), ticket.clone());
+                async move {
+                    let result = api.delete_with(&id, || ticket.if_match()).await;
+                    ticket.sent(&result, None);
+                    result
+                }
             }
         };
         let gone = id.clone();
         let title = event.title.clone();
         self.client.optimistic(
             Optimistic::new("Delete event", send)
-                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| remove_from(list, &gone))
+                .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| remove_from(list, &gone))
                 .on_success({
                     let id = id.clone();
                     move |_: &()| {
+                        if !optimistic() {
+                            return;
+                        }
                         for entry in this.client.entries() {
                             if entry.key.starts_with(&keys::lists()) {
                                 this.client
@@ -441,8 +525,12 @@ impl Actions {
                         Some(Rc::new(move || dismiss.dismiss())),
                     );
                 })
+                .on_settled(move || ticket.settled())
                 .refetch(keys::lists()),
         );
+        if replayed {
+            return;
+        }
         let restore = event.clone();
         self.toasts.show(
             ToastKind::Success,
@@ -463,6 +551,7 @@ impl Actions {
             move |_| {
                 this.toasts.success(format!("Restored {}.", quoted(&title)));
             },
+            None,
         );
     }
 }

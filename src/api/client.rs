@@ -156,9 +156,20 @@ impl Api {
     /// `PATCH /events/{id}` with a merge patch, `If-Match` when we hold an ETag. Waits for
     /// earlier writes to the same event so it carries their resulting ETag.
     pub async fn patch(&self, id: &EventId, patch: &EventPatch) -> Result<Event, ApiError> {
+        self.patch_with(id, patch, || self.etag(id)).await
+    }
+
+    /// Like [`Api::patch`], with the `If-Match` chosen by `if_match` once earlier writes to
+    /// the event are done (a change saved offline carries the version it was made on).
+    pub async fn patch_with(
+        &self,
+        id: &EventId,
+        patch: &EventPatch,
+        if_match: impl FnOnce() -> Option<String>,
+    ) -> Result<Event, ApiError> {
         let _guard = self.write_lock(id).await;
         let mut builder = Request::patch(&self.event_url(id));
-        if let Some(tag) = self.etag(id) {
+        if let Some(tag) = if_match() {
             builder = builder.header("If-Match", &tag);
         }
         let body = serde_json::to_string(patch).map_err(|e| ApiError::Decode(e.to_string()))?;
@@ -172,9 +183,18 @@ impl Api {
     /// `DELETE /events/{id}`, `If-Match` when we hold an ETag. A 404 counts as done: the
     /// event is gone either way.
     pub async fn delete(&self, id: &EventId) -> Result<(), ApiError> {
+        self.delete_with(id, || self.etag(id)).await
+    }
+
+    /// Like [`Api::delete`], with the `If-Match` chosen by `if_match` (see [`Api::patch_with`]).
+    pub async fn delete_with(
+        &self,
+        id: &EventId,
+        if_match: impl FnOnce() -> Option<String>,
+    ) -> Result<(), ApiError> {
         let _guard = self.write_lock(id).await;
         let mut builder = Request::delete(&self.event_url(id));
-        if let Some(tag) = self.etag(id) {
+        if let Some(tag) = if_match() {
             builder = builder.header("If-Match", &tag);
         }
         match send(builder, None).await {

@@ -1,0 +1,153 @@
+// Issue 8, offline, durability and multiple tabs: no edit is ever lost.
+// Offline is the browser's own (`context.setOffline`), the server is the real one; the API
+// request fixture is a separate client and stays online.
+import { test, expect, type BrowserContext, type Page } from '@playwright/test';
+import {
+  alertWith,
+  editAndSave,
+  field,
+  getEvent,
+  heading,
+  newEvent,
+  openEvent,
+  patchEvent,
+  statusWith,
+  uniqueTitle,
+} from './support';
+
+const OFFLINE = 'Offline — changes will be sent when the connection returns';
+const WAITING = 'Waiting for connection';
+const SAVED = 'Showing saved data — may be out of date';
+
+/** Waits until the service worker controls the page and the shell is cached. */
+async function shellCached(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => !!navigator.serviceWorker?.controller), {
+      message: 'service worker controls the page',
+    })
+    .toBe(true);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const names = await caches.keys();
+          let n = 0;
+          for (const name of names) n += (await (await caches.open(name)).keys()).length;
+          return n;
+        }),
+      { message: 'app shell cached' },
+    )
+    .toBeGreaterThan(2);
+}
+
+/** Waits until the last data read is saved for the next visit. */
+async function dataSaved(page: Page, text: string): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('eventual:cache:v1') ?? ''))
+    .toContain(text);
+}
+
+async function goOffline(context: BrowserContext, page: Page): Promise<void> {
+  await context.setOffline(true);
+  await expect(statusWith(page, OFFLINE)).toBeVisible();
+}
+
+test('an edit made offline is shown as waiting, survives a reload and is saved when the connection returns', async ({
+  context,
+  page,
+  request,
+}) => {
+  const event = await newEvent(request, 'Offline edit');
+  await openEvent(page, event);
+  await shellCached(page);
+  await dataSaved(page, event.title);
+
+  await goOffline(context, page);
+  const title = uniqueTitle('Edited offline');
+  await editAndSave(page, 'Title', title);
+  await expect(heading(page)).toHaveText(title);
+  await expect(page.getByText(`${WAITING}: Save event: “${title}”`)).toBeVisible();
+  expect((await getEvent(request, event.id)).title).toBe(event.title);
+
+  // Reload while still offline: the shell comes from the service worker, the data from the
+  // saved cache, and the queued edit is applied on top of it again.
+  await page.reload();
+  await expect(heading(page)).toHaveText(title);
+  await expect(field(page, 'Title')).toHaveValue(title);
+  await expect(statusWith(page, WAITING)).toBeVisible();
+  await expect(statusWith(page, SAVED)).toBeVisible();
+  expect((await getEvent(request, event.id)).title).toBe(event.title);
+
+  await context.setOffline(false);
+  await expect.poll(async () => (await getEvent(request, event.id)).title).toBe(title);
+  await expect(statusWith(page, OFFLINE)).toBeHidden();
+  await expect(page.getByText(WAITING)).toBeHidden();
+  await expect(heading(page)).toHaveText(title);
+  // Sent once: nothing left queued, and a reload shows the server's copy.
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('eventual:outbox:')))).toEqual([]);
+  await page.reload();
+  await expect(heading(page)).toHaveText(title);
+});
+
+test('the app opens without a network after one visit, showing the saved list', async ({
+  context,
+  page,
+  request,
+}) => {
+  const event = await newEvent(request, 'Opens offline');
+  await page.goto('/events');
+  await expect(page.getByRole('link', { name: event.title })).toBeVisible();
+  await shellCached(page);
+  await dataSaved(page, event.title);
+
+  await context.setOffline(true);
+  await page.goto('/events');
+  await expect(page.getByRole('heading', { level: 1, name: 'Events' })).toBeVisible();
+  await expect(page.getByRole('link', { name: event.title })).toBeVisible();
+  await expect(statusWith(page, OFFLINE)).toBeVisible();
+  await expect(statusWith(page, SAVED)).toBeVisible();
+  await context.setOffline(false);
+  await expect(statusWith(page, OFFLINE)).toBeHidden();
+});
+
+test('two tabs converge: an edit saved in one shows in the other without a reload', async ({
+  context,
+  request,
+}) => {
+  const event = await newEvent(request, 'Two tabs sync');
+  const first = await context.newPage();
+  const second = await context.newPage();
+  await openEvent(first, event);
+  await openEvent(second, event);
+  const title = uniqueTitle('Saved in tab one');
+  await editAndSave(first, 'Title', title);
+  await expect.poll(async () => (await getEvent(request, event.id)).title).toBe(title);
+  await expect(heading(second)).toHaveText(title);
+  await expect(field(second, 'Title')).toHaveValue(title);
+});
+
+test('a queued edit that meets a 412 when the connection returns goes through the conflict flow', async ({
+  context,
+  page,
+  request,
+}) => {
+  const event = await newEvent(request, 'Offline conflict');
+  await openEvent(page, event);
+  await goOffline(context, page);
+  await editAndSave(page, 'Location', 'Offline room');
+  await expect(statusWith(page, WAITING)).toBeVisible();
+  // Meanwhile someone else renames it.
+  const theirs = await patchEvent(request, event.id, { title: uniqueTitle('Renamed elsewhere') });
+
+  await context.setOffline(false);
+  const toast = alertWith(page, 'changed elsewhere');
+  await expect(toast).toBeVisible();
+  await expect(heading(page)).toHaveText(theirs.title);
+  expect(await getEvent(request, event.id)).toMatchObject({ title: theirs.title, location: '' });
+
+  await toast.getByRole('button', { name: 'Apply my changes' }).click();
+  await expect
+    .poll(async () => (await getEvent(request, event.id)).location)
+    .toBe('Offline room');
+  expect((await getEvent(request, event.id)).title).toBe(theirs.title);
+});

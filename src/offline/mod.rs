@@ -1,0 +1,423 @@
+//! Offline, durability and multiple tabs: no edit is ever lost.
+//!
+//! - Connection: `navigator.onLine`, `online` / `offline` events and fetches that fail for
+//!   network reasons; while offline the query client holds mutation sends (patches still show).
+//! - Durability: every change is saved to localStorage as a [`PendingOp`] (with the ETag it was
+//!   made on) until it settles; on start-up the app re-issues saved changes through its
+//!   optimistic actions, so a reload or a closed tab loses nothing.
+//! - Tabs: a settled change is broadcast (channel `eventual`) so other tabs refetch its keys;
+//!   a tab sends only its own saved changes, and adopts those of tabs that stopped beating under
+//!   the Web Lock `eventual-outbox`, so no change is sent twice.
+//! - Shell: a service worker caches the app; the last data read is saved and shown at start.
+
+mod banner;
+mod browser;
+pub mod cache_store;
+pub mod outbox;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::rc::Rc;
+use std::time::Duration;
+
+use eventual_model::Event;
+use eventual_query::{QueryClient, QueryKey};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::api::ApiError;
+use crate::keys;
+use crate::mutations::Actions;
+
+pub use banner::OfflineBanner;
+pub use outbox::{EtagChain, PendingOp, Queued};
+
+const CHANNEL: &str = "eventual";
+const LOCK: &str = "eventual-outbox";
+const BEAT_MS: u64 = 2_000;
+const PROBE_MS: u64 = 3_000;
+const SAVE_DEBOUNCE_MS: u64 = 400;
+
+/// What tabs tell each other: these keys changed on the server.
+#[derive(Serialize, Deserialize)]
+struct Changed {
+    keys: Vec<String>,
+}
+
+/// Offline state shared by the banner and the actions. `Copy`.
+#[derive(Clone, Copy)]
+pub struct Offline {
+    client: QueryClient,
+    /// Whether the server is believed reachable.
+    online: RwSignal<bool>,
+    /// This tab's unsettled changes, oldest first (for "Waiting for connection").
+    queued: RwSignal<Vec<Queued>>,
+    /// Data saved by an earlier visit is on screen.
+    saved_shown: RwSignal<bool>,
+    probing: StoredValue<bool>,
+    api_base: StoredValue<String>,
+}
+
+struct Shared {
+    tab: String,
+    chain: EtagChain,
+    /// Changes this tab is sending (so a claim does not re-issue them).
+    live: HashSet<String>,
+    channel: Option<browser::Channel>,
+    counter: u64,
+}
+
+thread_local! {
+    static STATE: Cell<Option<Offline>> = const { Cell::new(None) };
+    static SHARED: RefCell<Option<Shared>> = const { RefCell::new(None) };
+}
+
+fn state() -> Option<Offline> {
+    STATE.with(Cell::get)
+}
+
+fn shared<R>(f: impl FnOnce(&mut Shared) -> R) -> Option<R> {
+    SHARED.with(|s| s.borrow_mut().as_mut().map(f))
+}
+
+impl Offline {
+    /// The installed state, if any (tests mounting single components have none).
+    pub fn get() -> Option<Offline> {
+        state()
+    }
+
+    /// Whether the server is believed reachable. Tracked.
+    pub fn is_online(&self) -> bool {
+        self.online.get()
+    }
+
+    /// This tab's unsettled changes. Tracked.
+    pub fn queued(&self) -> Vec<Queued> {
+        self.queued.get()
+    }
+
+    /// Whether saved data from an earlier visit is on screen. Tracked.
+    pub fn saved_shown(&self) -> bool {
+        self.saved_shown.get()
+    }
+
+    fn set_online(&self, online: bool) {
+        if self.online.get_untracked() == online {
+            return;
+        }
+        self.online.set(online);
+        if online {
+            self.client.resume_mutations();
+            self.client.refetch_stale();
+        } else {
+            self.client.pause_mutations();
+            self.probe();
+        }
+    }
+
+    /// Polls the server while offline, for networks that fail without an `offline` event.
+    fn probe(&self) {
+        if self.probing.get_value() {
+            return;
+        }
+        self.probing.set_value(true);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            loop {
+                gloo_sleep(PROBE_MS).await;
+                if this.online.try_get_untracked() != Some(false) {
+                    break;
+                }
+                let url = format!("{}/events", this.api_base.get_value());
+                if browser::navigator_online() && browser::reachable(&url).await {
+                    this.set_online(true);
+                    break;
+                }
+            }
+            this.probing.try_set_value(false);
+        });
+    }
+}
+
+async fn gloo_sleep(ms: u64) {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = tx.send(());
+        },
+        Duration::from_millis(ms),
+    );
+    let _ = rx.await;
+}
+
+/// Starts offline support for the app: connection tracking, saved data, saved changes (re-issued
+/// through `actions`), tab sync and the service worker. Call once, under the root owner.
+pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
+    let online = browser::navigator_online();
+    let this = Offline {
+        client,
+        online: RwSignal::new(online),
+        queued: RwSignal::new(Vec::new()),
+        saved_shown: RwSignal::new(false),
+        probing: StoredValue::new(false),
+        api_base: StoredValue::new(api_base.to_owned()),
+    };
+    STATE.with(|s| s.set(Some(this)));
+    let tab = browser::tab_id();
+    let channel = browser::Channel::open(CHANNEL, move |text| {
+        if let Ok(changed) = serde_json::from_str::<Changed>(&text) {
+            for key in changed.keys {
+                client.invalidate_queries(&QueryKey::from(key.as_str()));
+            }
+        }
+    });
+    SHARED.with(|s| {
+        *s.borrow_mut() = Some(Shared {
+            tab: tab.clone(),
+            chain: EtagChain::default(),
+            live: HashSet::new(),
+            channel,
+            counter: 0,
+        })
+    });
+    if !online {
+        client.pause_mutations();
+    }
+    let on_online = window_event_listener_untyped("online", move |_| this.set_online(true));
+    let on_offline = window_event_listener_untyped("offline", move |_| this.set_online(false));
+
+    // Saved data first, so re-issued changes show on top of it.
+    client.persist::<Vec<Event>>(
+        keys::lists(),
+        |v| serde_json::to_string(v).ok(),
+        |s| serde_json::from_str(s).ok(),
+    );
+    client.persist::<Event>(
+        keys::events(),
+        |v| serde_json::to_string(v).ok(),
+        |s| serde_json::from_str(s).ok(),
+    );
+    let saved = browser::get(cache_store::CACHE_KEY)
+        .map(|t| cache_store::decode(&t))
+        .unwrap_or_default();
+    if client.hydrate(saved) > 0 {
+        this.saved_shown.set(true);
+    }
+    let save_timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let entries = client.entries();
+        // Fresh data replaced what was saved: no longer "may be out of date".
+        if this.online.get_untracked()
+            && entries.iter().any(|e| e.observers > 0 && !e.is_stale)
+        {
+            this.saved_shown.set(false);
+        }
+        if let Some(h) = save_timer.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let text = cache_store::encode(&client.dehydrate(), cache_store::CACHE_CAP);
+                browser::set(cache_store::CACHE_KEY, &text);
+            },
+            Duration::from_millis(SAVE_DEBOUNCE_MS),
+        )
+        .ok();
+        save_timer.set_value(handle);
+    });
+
+    // Heartbeat, and adopt saved changes: ours from before a reload, and orphans.
+    let beat_key = format!("{}{tab}", outbox::HEARTBEAT_PREFIX);
+    browser::set(&beat_key, &browser::now_ms().to_string());
+    claim_and_replay(actions);
+    let beat = set_interval_with_handle(
+        move || {
+            browser::set(&beat_key, &browser::now_ms().to_string());
+            claim_and_replay(actions);
+        },
+        Duration::from_millis(BEAT_MS),
+    )
+    .ok();
+    browser::register_service_worker();
+    on_cleanup(move || {
+        on_online.remove();
+        on_offline.remove();
+        if let Some(b) = beat {
+            b.clear();
+        }
+        STATE.with(|s| s.set(None));
+        SHARED.with(|s| s.borrow_mut().take());
+    });
+}
+
+/// Under the outbox lock: take over this tab's saved changes and those of dead tabs, and
+/// re-issue the ones this tab is not already sending.
+fn claim_and_replay(actions: Actions) {
+    browser::with_lock(LOCK, move || {
+        let Some(tab) = shared(|s| s.tab.clone()) else {
+            return;
+        };
+        let pairs = browser::stored_pairs();
+        let saved = outbox::load(pairs.iter().cloned());
+        let beats = outbox::heartbeats(pairs);
+        let claimed = outbox::claim(&saved, &tab, &beats, browser::now_ms());
+        let fresh: Vec<Queued> = claimed
+            .into_iter()
+            .filter(|q| shared(|s| !s.live.contains(&q.cid)).unwrap_or(false))
+            .collect();
+        for q in &fresh {
+            browser::set(&q.storage_key(), &q.to_json());
+        }
+        for q in fresh {
+            actions.replay(Ticket::adopt(q));
+        }
+    });
+}
+
+/// A change's place in the outbox: saved until it settles, with the ETag it must carry.
+/// Without [`install`] (component tests) it saves nothing and carries the tag it was given.
+#[derive(Clone)]
+pub struct Ticket {
+    inner: Rc<TicketInner>,
+}
+
+struct TicketInner {
+    queued: RefCell<Queued>,
+    /// The tag the last send carried.
+    used: RefCell<Option<String>>,
+}
+
+impl Ticket {
+    /// Saves a new change made on the version tagged `if_match`.
+    pub fn new(op: PendingOp, if_match: Option<String>) -> Ticket {
+        let now = browser_now();
+        let (tab, n) = shared(|s| {
+            s.counter += 1;
+            (s.tab.clone(), s.counter)
+        })
+        .unwrap_or_default();
+        let queued = Queued {
+            cid: outbox::make_id("m-", now, n, entropy()),
+            op,
+            if_match,
+            created_ms: now,
+            owner: tab,
+        };
+        let ticket = Ticket::adopt(queued);
+        ticket.save();
+        ticket
+    }
+
+    /// A change already saved (by an earlier page load or a closed tab).
+    fn adopt(queued: Queued) -> Ticket {
+        let cid = queued.cid.clone();
+        shared(|s| s.live.insert(cid));
+        let ticket = Ticket {
+            inner: Rc::new(TicketInner {
+                queued: RefCell::new(queued),
+                used: RefCell::new(None),
+            }),
+        };
+        ticket.publish();
+        ticket
+    }
+
+    /// The change.
+    pub fn op(&self) -> PendingOp {
+        self.inner.queued.borrow().op.clone()
+    }
+
+    fn save(&self) {
+        if state().is_some() {
+            let q = self.inner.queued.borrow();
+            browser::set(&q.storage_key(), &q.to_json());
+        }
+    }
+
+    /// Shows this tab's outbox in the UI.
+    fn publish(&self) {
+        if let Some(st) = state() {
+            let q = self.inner.queued.borrow().clone();
+            st.queued.try_update(|list| {
+                list.retain(|x| x.cid != q.cid);
+                list.push(q);
+                list.sort_by_key(|x| x.created_ms);
+            });
+        }
+    }
+
+    /// The `If-Match` to send now: the version the change was made on, moved past this tab's
+    /// own later writes. Call it right before sending (under the event's write lock).
+    pub fn if_match(&self) -> Option<String> {
+        let base = self.inner.queued.borrow().if_match.clone();
+        let tag = shared(|s| s.chain.resolve(base.as_deref())).unwrap_or(base);
+        self.inner.used.replace(tag.clone());
+        tag
+    }
+
+    /// After a conflict the person chose to apply the change on the latest version `tag`.
+    pub fn rebase(&self, tag: Option<String>) {
+        self.inner.queued.borrow_mut().if_match = tag;
+        self.save();
+    }
+
+    /// A send answered: record the ETag our write produced, tell other tabs, or notice that
+    /// the network is gone (sends then wait for it).
+    pub fn sent<T>(&self, result: &Result<T, ApiError>, new_tag: Option<String>) {
+        match result {
+            Ok(_) => {
+                let used = self.inner.used.borrow().clone();
+                if let (Some(old), Some(new)) = (used, new_tag) {
+                    shared(|s| s.chain.record(&old, &new));
+                }
+                let keys = self.inner.queued.borrow().op.keys();
+                let text = serde_json::to_string(&Changed { keys }).unwrap_or_default();
+                shared(|s| {
+                    if let Some(c) = &s.channel {
+                        c.post(&text);
+                    }
+                });
+            }
+            Err(ApiError::Network(_)) => {
+                if let Some(st) = state() {
+                    st.set_online(false);
+                }
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// The change settled (saved, or failed and reported with its own Retry): forget it.
+    pub fn settled(&self) {
+        let q = self.inner.queued.borrow().clone();
+        if state().is_some() {
+            browser::remove(&q.storage_key());
+        }
+        shared(|s| s.live.remove(&q.cid));
+        if let Some(st) = state() {
+            st.queued.try_update(|list| list.retain(|x| x.cid != q.cid));
+        }
+    }
+}
+
+fn browser_now() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        browser::now_ms()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
+fn entropy() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        browser::entropy()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
