@@ -112,7 +112,7 @@ test('XSS payloads in title, location and description render as text and run not
   page,
   request,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const tag = uniqueTitle('xss').replace(/\s+/g, '-');
   const events: ApiEvent[] = [];
   for (const [i, payload] of PAYLOADS.entries()) {
@@ -127,8 +127,9 @@ test('XSS payloads in title, location and description render as text and run not
   expect(PAYLOADS.length).toBeGreaterThanOrEqual(30);
   const trip = await armTripwires(page);
 
-  // The list: each link's accessible name is exactly the stored title, pointing at the event.
-  await page.goto('/events');
+  // The list (searched down to this test's events: the shared database may hold thousands):
+  // each link's accessible name is exactly the stored title, pointing at the event.
+  await page.goto(`/events?q=${encodeURIComponent(tag)}`);
   await expect(eventList(page)).toBeVisible();
   for (const event of events) {
     const link = listLink(page, event.title);
@@ -146,8 +147,8 @@ test('XSS payloads in title, location and description render as text and run not
     await expect(field(page, 'Location')).toHaveValue(event.location);
     await expect(field(page, 'Description')).toHaveValue(event.description);
     expect(await injectedMarkup(page), event.title).toEqual([]);
-    await page.getByRole('link', { name: 'Back to events', exact: true }).click();
-    await expect(eventList(page)).toBeVisible();
+    await page.goBack();
+    await expect(listLink(page, event.title)).toBeVisible();
   }
   expect(await trip.fired()).toEqual([]);
   expect(trip.dialogs).toEqual([]);
