@@ -49,6 +49,17 @@ async function precache() {
 }
 
 self.addEventListener('install', (event) => {
+  // Where supported (Static Routing API), API requests bypass this worker entirely.
+  if (typeof event.addRoutes === 'function' && typeof URLPattern === 'function') {
+    try {
+      const api = new URL('api/', SCOPE).pathname;
+      event
+        .addRoutes([{ condition: { urlPattern: new URLPattern({ pathname: api + '*' }) }, source: 'network' }])
+        .catch(() => {});
+    } catch (_) {
+      // Older engines: the fetch handler below leaves API requests alone anyway.
+    }
+  }
   event.waitUntil(precache().then(() => self.skipWaiting()));
 });
 

@@ -165,7 +165,14 @@ impl Actions {
                 id,
                 title,
                 patch,
-            } => self.send_patch(&label, id, title, patch, FormFeedback::default(), Some(ticket)),
+            } => self.send_patch(
+                &label,
+                id,
+                title,
+                patch,
+                FormFeedback::default(),
+                Some(ticket),
+            ),
             PendingOp::Create { label, input } => {
                 self.create_with(&label, input, FormFeedback::default(), |_| {}, Some(ticket));
             }
@@ -474,7 +481,12 @@ impl Actions {
         let id = event.id.clone();
         let ticket = ticket.unwrap_or_else(|| {
             let tag = self.shown_etag(&id);
-            Ticket::new(PendingOp::Delete { event: event.clone() }, tag)
+            Ticket::new(
+                PendingOp::Delete {
+                    event: event.clone(),
+                },
+                tag,
+            )
         });
         let send = {
             let id = id.clone();

@@ -55,7 +55,10 @@ pub fn entropy() -> u64 {
 pub fn tab_id() -> String {
     const KEY: &str = "eventual:tab-id";
     let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
-    if let Some(id) = session.as_ref().and_then(|s| s.get_item(KEY).ok().flatten()) {
+    if let Some(id) = session
+        .as_ref()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+    {
         return id;
     }
     let id = super::outbox::make_id("tab-", now_ms(), 0, entropy());
@@ -102,11 +105,12 @@ impl Channel {
     /// Opens channel `name`; `on_message` gets every string another tab posts.
     pub fn open(name: &str, on_message: impl Fn(String) + 'static) -> Option<Channel> {
         let channel = web_sys::BroadcastChannel::new(name).ok()?;
-        let closure = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            if let Some(text) = ev.data().as_string() {
-                on_message(text);
-            }
-        });
+        let closure =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                if let Some(text) = ev.data().as_string() {
+                    on_message(text);
+                }
+            });
         channel.set_onmessage(Some(closure.as_ref().unchecked_ref()));
         Some(Channel {
             channel,
@@ -180,8 +184,14 @@ mod tests {
 
     #[test]
     fn versions_come_from_hashed_asset_names() {
-        assert_eq!(asset_version("/eventual-3fa9c0_bg.wasm"), "eventual-3fa9c0_bg");
-        assert_eq!(asset_version("https://x.test/app/eventual-ab12.js?x=1"), "eventual-ab12");
+        assert_eq!(
+            asset_version("/eventual-3fa9c0_bg.wasm"),
+            "eventual-3fa9c0_bg"
+        );
+        assert_eq!(
+            asset_version("https://x.test/app/eventual-ab12.js?x=1"),
+            "eventual-ab12"
+        );
         assert_eq!(asset_version("a\"b.js"), "ab");
     }
 }

@@ -18,7 +18,7 @@ struct Saved {
 /// `entries` as stored text, keeping the most recently fetched ones that fit in `cap`.
 pub fn encode(entries: &[Dehydrated], cap: usize) -> String {
     let mut entries: Vec<&Dehydrated> = entries.iter().collect();
-    entries.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated_at));
     let mut kept = Vec::new();
     let mut size = 2;
     for e in entries {
@@ -63,7 +63,10 @@ mod tests {
 
     #[test]
     fn round_trips_keys_with_queries() {
-        let entries = vec![entry("events/list?q=a%20b", "[1]", 5), entry("events/7", "{}", 9)];
+        let entries = vec![
+            entry("events/list?q=a%20b", "[1]", 5),
+            entry("events/7", "{}", 9),
+        ];
         let back = decode(&encode(&entries, CACHE_CAP));
         assert_eq!(back.len(), 2);
         assert!(back.contains(&entries[0]) && back.contains(&entries[1]));

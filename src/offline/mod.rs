@@ -207,9 +207,7 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
     Effect::new(move |_| {
         let entries = client.entries();
         // Fresh data replaced what was saved: no longer "may be out of date".
-        if this.online.get_untracked()
-            && entries.iter().any(|e| e.observers > 0 && !e.is_stale)
-        {
+        if this.online.get_untracked() && entries.iter().any(|e| e.observers > 0 && !e.is_stale) {
             this.saved_shown.set(false);
         }
         if let Some(h) = save_timer.get_value() {
@@ -358,7 +356,11 @@ impl Ticket {
     /// After a conflict the person chose to apply the change on the latest version `tag`.
     pub fn rebase(&self, tag: Option<String>) {
         self.inner.queued.borrow_mut().if_match = tag;
+        // Pending again (it may have settled as failed): saved, shown, and not re-claimed.
+        let cid = self.inner.queued.borrow().cid.clone();
+        shared(|s| s.live.insert(cid));
         self.save();
+        self.publish();
     }
 
     /// A send answered: record the ETag our write produced, tell other tabs, or notice that

@@ -111,12 +111,7 @@ pub fn heartbeats(pairs: impl IntoIterator<Item = (String, String)>) -> HashMap<
 
 /// The changes `me` must send now: its own (a reload of the same tab) and those of tabs that
 /// stopped beating. Each returned change is re-owned by `me` (write it back before sending).
-pub fn claim(
-    outbox: &[Queued],
-    me: &str,
-    beats: &HashMap<String, u64>,
-    now: u64,
-) -> Vec<Queued> {
+pub fn claim(outbox: &[Queued], me: &str, beats: &HashMap<String, u64>, now: u64) -> Vec<Queued> {
     outbox
         .iter()
         .filter(|q| {
@@ -228,8 +223,14 @@ mod tests {
     #[test]
     fn load_orders_by_creation_and_skips_garbage() {
         let pairs = vec![
-            (save("b", 20, "t").storage_key(), save("b", 20, "t").to_json()),
-            (save("a", 10, "t").storage_key(), save("a", 10, "t").to_json()),
+            (
+                save("b", 20, "t").storage_key(),
+                save("b", 20, "t").to_json(),
+            ),
+            (
+                save("a", 10, "t").storage_key(),
+                save("a", 10, "t").to_json(),
+            ),
             (format!("{OUTBOX_PREFIX}bad"), "{not json".into()),
             ("unrelated".into(), save("z", 1, "t").to_json()),
         ];
