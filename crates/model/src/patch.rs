@@ -234,7 +234,10 @@ mod tests {
         b.all_day = true;
         let p = EventPatch::diff(&a, &b);
         let json = serde_json::to_value(&p).unwrap();
-        assert_eq!(json, serde_json::json!({"title": "Changed", "allDay": true}));
+        assert_eq!(
+            json,
+            serde_json::json!({"title": "Changed", "allDay": true})
+        );
         assert_eq!(p.apply(&a).unwrap(), b);
         assert!(EventPatch::diff(&a, &a).is_empty());
     }

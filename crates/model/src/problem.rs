@@ -93,7 +93,10 @@ impl Problem {
             if let Some(Value::Array(list)) = map.get(key) {
                 errors.extend(list.iter().filter_map(|e| {
                     let name = e.get("name").and_then(Value::as_str)?;
-                    let reason = e.get("reason").and_then(Value::as_str).unwrap_or("is invalid");
+                    let reason = e
+                        .get("reason")
+                        .and_then(Value::as_str)
+                        .unwrap_or("is invalid");
                     let pointer = if name.starts_with('/') {
                         name.to_owned()
                     } else {

@@ -24,7 +24,9 @@ impl Timestamp {
     pub fn parse(s: &str) -> Result<Self, String> {
         OffsetDateTime::parse(s.trim(), &Rfc3339)
             .map(|t| Self(t.to_offset(UtcOffset::UTC)))
-            .map_err(|_| format!("must be an RFC 3339 date-time such as 2026-12-01T09:00:00Z (got {s:?})"))
+            .map_err(|_| {
+                format!("must be an RFC 3339 date-time such as 2026-12-01T09:00:00Z (got {s:?})")
+            })
     }
 
     /// True at 00:00:00 UTC: the form all-day events use for their dates.
@@ -85,7 +87,13 @@ mod tests {
 
     #[test]
     fn rejects_non_rfc3339() {
-        for bad in ["2026-12-01", "tomorrow", "2026-13-01T00:00:00Z", "", "2026-12-01 09:00"] {
+        for bad in [
+            "2026-12-01",
+            "tomorrow",
+            "2026-13-01T00:00:00Z",
+            "",
+            "2026-12-01 09:00",
+        ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad}");
         }
     }
