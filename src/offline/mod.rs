@@ -115,6 +115,23 @@ impl Offline {
         }
     }
 
+    /// A request failed without an HTTP answer: offline if the browser says so, or if the
+    /// server does not answer a probe either (one failing request alone is a fault, which
+    /// reverts and offers Retry as usual).
+    fn network_failed(&self) {
+        if !browser::navigator_online() {
+            self.set_online(false);
+            return;
+        }
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let url = format!("{}/events", this.api_base.get_value());
+            if !browser::reachable(&url).await {
+                this.set_online(false);
+            }
+        });
+    }
+
     /// Polls the server while offline, for networks that fail without an `offline` event.
     fn probe(&self) {
         if self.probing.get_value() {
@@ -382,7 +399,7 @@ impl Ticket {
             }
             Err(ApiError::Network(_)) => {
                 if let Some(st) = state() {
-                    st.set_online(false);
+                    st.network_failed();
                 }
             }
             Err(_) => {}
