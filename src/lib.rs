@@ -7,6 +7,7 @@ pub mod app;
 pub mod components;
 pub mod config;
 pub mod draft;
+pub mod flags;
 pub mod keys;
 pub mod mutations;
 pub mod offline;
@@ -22,6 +23,8 @@ pub fn main() {
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&info.to_string().into());
     }));
+    // `?optimistic=off` is read before any route can drop it from the URL.
+    flags::init();
     // Leptos' executor starts at mount, so the config fetch runs on wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async {
         let config = config::Config::load().await;

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 
 use crate::api::{Api, ApiError};
+use crate::flags::{optimistic, Switched};
 use crate::keys;
 use crate::offline::{PendingOp, Ticket};
 use crate::toasts::{ToastAction, ToastKind, Toasts};
@@ -136,6 +137,10 @@ impl Actions {
 
     /// Put the server's copy of an event into the detail entry and every cached list.
     fn confirm(&self, saved: &Event) {
+        // Without optimism (`?optimistic=off`) only the refetch changes the screen.
+        if !optimistic() {
+            return;
+        }
         self.client
             .set_query_data(&keys::event(&saved.id), saved.clone());
         for entry in self.client.entries() {
@@ -263,8 +268,8 @@ impl Actions {
         let target = id.clone();
         self.client.optimistic(
             Optimistic::new(label, send)
-                .patch::<Event>(detail.clone(), move |e| apply_patch(e, &for_detail))
-                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| {
+                .patch_if::<Event>(detail.clone(), move |e| apply_patch(e, &for_detail))
+                .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| {
                     list.iter()
                         .map(|e| {
                             if e.id == target {
@@ -408,16 +413,21 @@ impl Actions {
         let is_undo = label != "Create event";
         let mutation = self.client.optimistic(
             Optimistic::new(label, send)
-                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| upsert_sorted(list, &temp))
+                .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| {
+                    upsert_sorted(list, &temp)
+                })
                 .on_success(move |saved: &Event| {
-                    this.client
-                        .set_query_data(&keys::event(&saved.id), saved.clone());
-                    for entry in this.client.entries() {
-                        if entry.key.starts_with(&keys::lists()) {
-                            this.client
-                                .update_query_data::<Vec<Event>>(&entry.key, |l| {
-                                    *l = upsert_sorted(&remove_from(l, &temp_id), saved)
-                                });
+                    // Without optimism (`?optimistic=off`) only the refetch changes the screen.
+                    if optimistic() {
+                        this.client
+                            .set_query_data(&keys::event(&saved.id), saved.clone());
+                        for entry in this.client.entries() {
+                            if entry.key.starts_with(&keys::lists()) {
+                                this.client
+                                    .update_query_data::<Vec<Event>>(&entry.key, |l| {
+                                        *l = upsert_sorted(&remove_from(l, &temp_id), saved)
+                                    });
+                            }
                         }
                     }
                     this.creations
@@ -496,10 +506,13 @@ impl Actions {
         let title = event.title.clone();
         self.client.optimistic(
             Optimistic::new("Delete event", send)
-                .patch_prefix::<Vec<Event>>(keys::lists(), move |list| remove_from(list, &gone))
+                .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| remove_from(list, &gone))
                 .on_success({
                     let id = id.clone();
                     move |_: &()| {
+                        if !optimistic() {
+                            return;
+                        }
                         for entry in this.client.entries() {
                             if entry.key.starts_with(&keys::lists()) {
                                 this.client
