@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use eventual_model::{Event, EventId, Status};
 use eventual_query::use_query;
 use leptos::prelude::*;
@@ -63,10 +65,12 @@ pub fn ListPage() -> impl IntoView {
         },
     );
     let searching = move || !q.with(|q| q.trim().is_empty());
+    // `data` rebuilds the shown list on every read: read it once per change, here.
+    let list = Memo::new(move |_| events.data.get());
     // Which state to show, as a memo: the list itself is built once and updated in place.
     let view_state = Memo::new(move |_| {
         match (
-            events.data.with(|d| d.as_ref().map(Vec::is_empty)),
+            list.with(|d| d.as_ref().map(Vec::is_empty)),
             events.error.with(Option::is_some),
         ) {
             (Some(false), _) => ListState::Ready,
@@ -139,9 +143,7 @@ pub fn ListPage() -> impl IntoView {
                 }
                 ListState::Ready => {
                     view! {
-                        <EventList events=Signal::derive(move || {
-                            events.data.get().unwrap_or_default()
-                        }) />
+                        <EventList list=list />
                     }
                         .into_any()
                 }
@@ -171,24 +173,49 @@ pub fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoVie
     }
 }
 
+/// The rows, keyed by id: an edit re-renders only its row, a reorder only moves rows.
 #[component]
-fn EventList(events: Signal<Vec<Event>>) -> impl IntoView {
+fn EventList(list: Memo<Option<Vec<Event>>>) -> impl IntoView {
+    // Built once per list change, so each row finds its event in O(1).
+    let index = Memo::new(move |_| list.with(|l| l.as_deref().map(row_index).unwrap_or_default()));
+    let ids = Memo::new(move |_| {
+        list.with(|l| {
+            l.as_deref()
+                .map(|l| l.iter().map(|e| e.id.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
     view! {
         <ul class="event-list" aria-label="Events">
-            <For each=move || events.get() key=|e| e.id.clone() let:event>
-                <EventItem id=event.id events=events />
+            <For each=move || ids.get() key=EventId::clone let:id>
+                {
+                    let key = id.clone();
+                    // Equal events don't notify: only the edited row's memo wakes its view.
+                    let event = Memo::new(move |_| {
+                        let at = index.with(|ix| ix.get(&key).copied())?;
+                        list.with(|l| l.as_ref()?.get(at).cloned())
+                    });
+                    view! { <EventItem id=id event=event /> }
+                }
             </For>
         </ul>
     }
 }
 
+/// Each event's position in `list`, by id.
+fn row_index(list: &[Event]) -> HashMap<EventId, usize> {
+    list.iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), i))
+        .collect()
+}
+
 /// One row, kept in place while its event changes (so focus stays on its status select).
 #[component]
-fn EventItem(id: EventId, events: Signal<Vec<Event>>) -> impl IntoView {
+fn EventItem(id: EventId, event: Memo<Option<Event>>) -> impl IntoView {
     let actions = expect_context::<Actions>();
     let pending = is_temp(&id);
     let href = crate::config::href(&format!("/events/{id}"));
-    let event = Memo::new(move |_| events.with(|l| l.iter().find(|e| e.id == id).cloned()));
     let field = move |f: fn(&Event) -> String| {
         move || event.with(|e| e.as_ref().map(f).unwrap_or_default())
     };
