@@ -1,0 +1,8 @@
+// Starts the app from a file instead of Trunk's inline loader, so the page runs under a
+// Content-Security-Policy without 'unsafe-inline' scripts. Trunk fills the data attributes
+// (see `pattern_script` in Trunk.toml); the names carry content hashes, this file does not.
+const tag = document.querySelector('script[data-eventual-boot]');
+const bindings = await import(tag.dataset.js);
+const wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
+window.wasmBindings = bindings;
+dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
