@@ -7,8 +7,15 @@ use axum::response::Response;
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
+/// The policy the built app runs under: no inline script (public/boot.js loads the wasm),
+/// wasm compilation allowed, and network access only to this origin, where the API lives.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
+frame-ancestors 'none'; form-action 'self'";
+
 /// The static files as a router to use as the app's fallback, with `Cache-Control: no-cache`
-/// on HTML so a new build is picked up at once (hashed asset files keep default caching).
+/// and the CSP on HTML so a new build is picked up at once (hashed asset files keep default caching).
 /// A missing directory is an error; a missing `index.html` only a warning (assets still serve).
 pub fn router(dir: &Path) -> anyhow::Result<Router> {
     if !dir.is_dir() {
@@ -30,8 +37,16 @@ async fn no_cache_html(mut res: Response) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/html"));
     if is_html {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        let headers = res.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
     }
     res
 }

@@ -110,6 +110,11 @@ async fn static_files_with_spa_fallback() {
     assert_eq!(index.status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&index.body).contains("Eventual"));
     assert_eq!(index.header("cache-control"), Some("no-cache"));
+    let csp = index
+        .header("content-security-policy")
+        .expect("HTML carries a CSP");
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
+    assert!(csp.contains("connect-src 'self'"));
     let js = app.get("/app-123.js").await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.header("content-type").unwrap().contains("javascript"));
