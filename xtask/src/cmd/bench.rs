@@ -17,7 +17,7 @@ mod wasm_names;
 use crate::cmd::dist;
 use crate::install::{self, Needs};
 use crate::process::{self, Service};
-use crate::util::{http, paths, say, secs};
+use crate::util::{http, paths, say, secs, temp::TempDir};
 use anyhow::{bail, Context, Result};
 use facts::Facts;
 use options::{Options, LARGE_LIST_EVENTS, LOAD_CLIENTS};
@@ -239,26 +239,5 @@ struct Running {
 impl Running {
     fn url(&self) -> &str {
         &self.url
-    }
-}
-
-/// A scratch directory removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(prefix: &str) -> Result<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .subsec_nanos();
-        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Self(dir))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }

@@ -3,9 +3,9 @@
 use crate::cmd::dist;
 use crate::install::{self, Browser, Needs};
 use crate::process::{self, Service};
-use crate::util::{args::Args, http, paint, paths, say, secs};
+use crate::util::{args::Args, http, paint, paths, say, secs, temp::TempDir};
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -304,27 +304,6 @@ fn test_wasm(ctx: &Ctx) -> Result<()> {
         cmd.env("WASM_BINDGEN_TEST_TIMEOUT", "180");
     }
     process::run(&mut cmd)
-}
-
-/// A scratch directory removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(prefix: &str) -> Result<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .subsec_nanos();
-        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Self(dir))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn e2e(ctx: &Ctx) -> Result<()> {

@@ -4,6 +4,7 @@ pub mod args;
 pub mod http;
 pub mod manifest;
 pub mod paths;
+pub mod temp;
 
 use std::time::Duration;
 
