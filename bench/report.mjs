@@ -353,7 +353,7 @@ function markdown(r, work) {
   out.push('## Where the wasm size goes');
   out.push('');
   out.push(
-    'The shipped wasm is stripped (`strip = true`), so twiggy sees only numbered functions. The bench links a copy with ' +
+    'The shipped wasm carries no names (wasm-opt drops the name section), so twiggy would see only numbered functions. The bench links a copy with ' +
       '`cargo rustc --release … -- -C strip=none` (same dependencies, only the final link differs), runs it through the same `wasm-bindgen` ' +
       'and `wasm-opt -Oz` as Trunk, with `wasm-opt -g` keeping the name section: the same code with names added. Sizes below are ' +
       'uncompressed bytes of that wasm (name and debug sections excluded). Items are grouped by the first `crate::` path in their ' +

@@ -1,5 +1,5 @@
 //! Where the wasm's size goes: a copy of the release build that keeps function names, and
-//! `twiggy` over it. The shipped build is stripped (`strip = true`), which leaves twiggy only
+//! `twiggy` over it. The shipped build carries no name section (wasm-opt drops it), which leaves twiggy only
 //! numbered functions, so the copy is linked again with `-C strip=none`, run through the same
 //! `wasm-bindgen` and `wasm-opt -Oz` as Trunk, with `wasm-opt -g` keeping the name section.
 //! Code and data are the same; only names are added.
