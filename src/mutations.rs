@@ -1,8 +1,10 @@
 //! The optimistic actions: each shows its change at once, sends it, and on failure rolls back
 //! and says so with a way to try again. Once settled, the touched keys are refetched.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use eventual_model::{Event, EventId, EventInput, EventPatch, FieldError, Status};
@@ -10,7 +12,7 @@ use eventual_query::{MutationFailure, MutationId, Optimistic, QueryClient};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 
-use crate::api::{Api, ApiError};
+use crate::api::{Api, ApiError, WriteTurn};
 use crate::flags::{optimistic, Switched};
 use crate::keys;
 use crate::offline::{PendingOp, Ticket};
@@ -236,19 +238,24 @@ impl Actions {
         let detail = keys::event(&id);
         // After a 412 the next attempt first re-reads the event for its current ETag.
         let conflicted = Rc::new(Cell::new(false));
+        // The place in this event's line of writes is taken now and kept across automatic
+        // retries until the save settles: a retried older save never lands after a newer one.
+        let turn = TurnSlot::new(api.write_turn(&id));
         let send = {
             let (id, patch, conflicted) = (id.clone(), patch.clone(), conflicted.clone());
             let ticket = ticket.clone();
+            let turn = turn.clone();
             move |_signal| {
                 let (api, id, patch) = (api.clone(), id.clone(), patch.clone());
-                let ticket = ticket.clone();
+                let (ticket, turn) = (ticket.clone(), turn.clone());
                 let refresh = conflicted.replace(false);
                 async move {
+                    turn.wait(&api, &id).await;
                     if refresh {
                         api.get(&id, None).await?;
                         ticket.rebase(api.etag(&id));
                     }
-                    let result = api.patch_with(&id, &patch, || ticket.if_match()).await;
+                    let result = api.patch_in_turn(&id, &patch, || ticket.if_match()).await;
                     ticket.sent(&result, result.as_ref().ok().and_then(|e| api.etag(&e.id)));
                     result
                 }
@@ -282,7 +289,10 @@ impl Actions {
                 })
                 .on_success(move |saved: &Event| this.confirm(saved))
                 .on_error(on_error)
-                .on_settled(move || ticket.settled())
+                .on_settled(move || {
+                    turn.release();
+                    ticket.settled();
+                })
                 .refetch(keys::lists()),
         );
         if let Some(errors) = feedback.server_errors {
@@ -611,5 +621,36 @@ mod tests {
         assert_eq!(replace_in(&list, &renamed)[0].title, "Renamed");
         assert!(is_temp(&EventId::new("new-3")));
         assert!(!is_temp(&EventId::new("3")));
+    }
+}
+
+/// A save's place in its event's line of writes: waited for on the first attempt, held while
+/// retrying, released when the save settles. A manual Retry after that queues again at the end.
+#[derive(Clone)]
+struct TurnSlot(Rc<RefCell<Turn>>);
+
+enum Turn {
+    Waiting(Pin<Box<dyn Future<Output = WriteTurn>>>),
+    Held(WriteTurn),
+    Released,
+}
+
+impl TurnSlot {
+    fn new(waiting: impl Future<Output = WriteTurn> + 'static) -> Self {
+        Self(Rc::new(RefCell::new(Turn::Waiting(Box::pin(waiting)))))
+    }
+
+    async fn wait(&self, api: &Api, id: &EventId) {
+        let state = std::mem::replace(&mut *self.0.borrow_mut(), Turn::Released);
+        let turn = match state {
+            Turn::Held(turn) => turn,
+            Turn::Waiting(waiting) => waiting.await,
+            Turn::Released => api.write_turn(id).await,
+        };
+        *self.0.borrow_mut() = Turn::Held(turn);
+    }
+
+    fn release(&self) {
+        *self.0.borrow_mut() = Turn::Released;
     }
 }

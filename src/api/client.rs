@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use eventual_model::{Event, EventId, EventInput, EventPatch};
-use futures::lock::{Mutex as AsyncMutex, OwnedMutexGuard};
+use futures::channel::oneshot;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
@@ -28,6 +28,9 @@ impl ListQuery {
     }
 }
 
+/// One write's turn on an event; the next write in line goes when this is dropped.
+pub struct WriteTurn(#[allow(dead_code)] oneshot::Sender<()>);
+
 /// The events API client. Cheap to clone; clones share the ETag book and per-event locks.
 #[derive(Clone)]
 pub struct Api {
@@ -38,8 +41,9 @@ struct Inner {
     base: String,
     /// The entity tag of the last confirmed server version of each event, for `If-Match`.
     etags: Mutex<HashMap<EventId, String>>,
-    /// Writes to one event go out one at a time so each carries the previous one's ETag.
-    locks: Mutex<HashMap<EventId, Arc<AsyncMutex<()>>>>,
+    /// Writes to one event go out one at a time, in the order they were made, so each
+    /// carries the previous one's ETag: the tail of each event's queue of writers.
+    queues: Mutex<HashMap<EventId, oneshot::Receiver<()>>>,
 }
 
 impl Api {
@@ -49,7 +53,7 @@ impl Api {
             inner: Arc::new(Inner {
                 base: base.into().trim_end_matches('/').to_owned(),
                 etags: Mutex::new(HashMap::new()),
-                locks: Mutex::new(HashMap::new()),
+                queues: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -96,17 +100,24 @@ impl Api {
         }
     }
 
-    /// Wait for this event's earlier writes to settle; hold the guard while writing.
-    pub async fn write_lock(&self, id: &EventId) -> OwnedMutexGuard<()> {
-        let lock = {
-            let mut locks = self
-                .inner
-                .locks
-                .lock()
-                .expect("lock table is never poisoned");
-            locks.entry(id.clone()).or_default().clone()
-        };
-        lock.lock_owned().await
+    /// Take this event's next place in line now (not when the future is first polled), then
+    /// wait for the earlier writes; the returned turn is held while writing. A fair queue, not a
+    /// lock: saves must reach the server in the order they were made, or an older one wins.
+    pub fn write_turn(&self, id: &EventId) -> impl std::future::Future<Output = WriteTurn> {
+        let (done, next) = oneshot::channel();
+        let before = self
+            .inner
+            .queues
+            .lock()
+            .expect("write queues are never poisoned")
+            .insert(id.clone(), next);
+        async move {
+            if let Some(before) = before {
+                // Cancelled (the earlier turn dropped) and completed mean the same: our turn.
+                let _ = before.await;
+            }
+            WriteTurn(done)
+        }
     }
 
     /// `GET /events?…`: the list, sorted by the server.
@@ -167,7 +178,18 @@ impl Api {
         patch: &EventPatch,
         if_match: impl FnOnce() -> Option<String>,
     ) -> Result<Event, ApiError> {
-        let _guard = self.write_lock(id).await;
+        let _turn = self.write_turn(id).await;
+        self.patch_in_turn(id, patch, if_match).await
+    }
+
+    /// The PATCH itself, for a caller that already holds this event's [`WriteTurn`] (one
+    /// that keeps its place in line across automatic retries).
+    pub async fn patch_in_turn(
+        &self,
+        id: &EventId,
+        patch: &EventPatch,
+        if_match: impl FnOnce() -> Option<String>,
+    ) -> Result<Event, ApiError> {
         let mut builder = Request::patch(&self.event_url(id));
         if let Some(tag) = if_match() {
             builder = builder.header("If-Match", &tag);
@@ -192,7 +214,7 @@ impl Api {
         id: &EventId,
         if_match: impl FnOnce() -> Option<String>,
     ) -> Result<(), ApiError> {
-        let _guard = self.write_lock(id).await;
+        let _turn = self.write_turn(id).await;
         let mut builder = Request::delete(&self.event_url(id));
         if let Some(tag) = if_match() {
             builder = builder.header("If-Match", &tag);
