@@ -364,8 +364,11 @@ impl Ticket {
     /// The `If-Match` to send now: the version the change was made on, moved past this tab's
     /// own later writes. Call it right before sending (under the event's write lock).
     pub fn if_match(&self) -> Option<String> {
-        let base = self.inner.queued.borrow().if_match.clone();
-        let tag = shared(|s| s.chain.resolve(base.as_deref())).unwrap_or(base);
+        let (scope, base) = {
+            let q = self.inner.queued.borrow();
+            (q.op.scope(), q.if_match.clone())
+        };
+        let tag = shared(|s| s.chain.resolve(&scope, base.as_deref())).unwrap_or(base);
         self.inner.used.replace(tag.clone());
         tag
     }
@@ -387,7 +390,8 @@ impl Ticket {
             Ok(_) => {
                 let used = self.inner.used.borrow().clone();
                 if let (Some(old), Some(new)) = (used, new_tag) {
-                    shared(|s| s.chain.record(&old, &new));
+                    let scope = self.inner.queued.borrow().op.scope();
+                    shared(|s| s.chain.record(&scope, &old, &new));
                 }
                 let keys = self.inner.queued.borrow().op.keys();
                 let text = serde_json::to_string(&Changed { keys }).unwrap_or_default();

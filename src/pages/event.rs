@@ -119,6 +119,11 @@ fn EventDetail(id: EventId) -> impl IntoView {
 fn EventEditor(event: Signal<Option<Event>>, saving: Signal<bool>, id: EventId) -> impl IntoView {
     let actions = expect_context::<Actions>();
     let form = FormState::new(Draft::default());
+    // Fill the fields now, not on the effect's first run a tick later: typing that lands in
+    // between would otherwise be overwritten by that first sync.
+    if let Some(e) = event.get_untracked() {
+        form.sync(Draft::from_input(&e.input(), &BrowserClock));
+    }
     Effect::new(move |_| {
         if let Some(e) = event.get() {
             form.sync(Draft::from_input(&e.input(), &BrowserClock));
