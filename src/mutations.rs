@@ -256,7 +256,9 @@ impl Actions {
                         ticket.rebase(api.etag(&id));
                     }
                     let result = api.patch_in_turn(&id, &patch, || ticket.if_match()).await;
-                    ticket.sent(&result, result.as_ref().ok().and_then(|e| api.etag(&e.id)));
+                    ticket
+                        .sent(&result, result.as_ref().ok().and_then(|e| api.etag(&e.id)))
+                        .await;
                     result
                 }
             }
@@ -414,7 +416,7 @@ impl Actions {
                 let (api, input, ticket) = (api.clone(), input.clone(), ticket.clone());
                 async move {
                     let result = api.create(&input).await;
-                    ticket.sent(&result, None);
+                    ticket.sent(&result, None).await;
                     result
                 }
             }
@@ -507,7 +509,7 @@ impl Actions {
                 let (api, id, ticket) = (api.clone(), id.clone(), ticket.clone());
                 async move {
                     let result = api.delete_with(&id, || ticket.if_match()).await;
-                    ticket.sent(&result, None);
+                    ticket.sent(&result, None).await;
                     result
                 }
             }

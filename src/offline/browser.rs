@@ -166,14 +166,16 @@ pub fn asset_version(href: &str) -> String {
         .collect()
 }
 
-/// Whether the server answers at all (any HTTP status counts): `HEAD <url>`, never cached.
-pub async fn reachable(url: &str) -> bool {
+/// Whether the server answers at all (any HTTP status counts) within `timeout_ms`:
+/// `HEAD <url>`, never cached.
+pub async fn reachable(url: &str, timeout_ms: u32) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
     let init = web_sys::RequestInit::new();
     init.set_method("HEAD");
     init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
     let promise = window.fetch_with_str_and_init(url, &init);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }

@@ -36,6 +36,8 @@ const CHANNEL: &str = "eventual";
 const LOCK: &str = "eventual-outbox";
 const BEAT_MS: u64 = 2_000;
 const PROBE_MS: u64 = 3_000;
+/// A probe unanswered this long counts as "unreachable" (a dead network may never fail).
+const PROBE_TIMEOUT_MS: u32 = 5_000;
 const SAVE_DEBOUNCE_MS: u64 = 400;
 
 /// What tabs tell each other: these keys changed on the server.
@@ -117,19 +119,16 @@ impl Offline {
 
     /// A request failed without an HTTP answer: offline if the browser says so, or if the
     /// server does not answer a probe either (one failing request alone is a fault, which
-    /// reverts and offers Retry as usual).
-    fn network_failed(&self) {
-        if !browser::navigator_online() {
-            self.set_online(false);
-            return;
-        }
-        let this = *self;
-        leptos::task::spawn_local(async move {
-            let url = format!("{}/events", this.api_base.get_value());
-            if !browser::reachable(&url).await {
-                this.set_online(false);
+    /// reverts and offers Retry as usual). Resolves once decided, so the failed send is held
+    /// (not rolled back) when the answer is "offline".
+    async fn network_failed(&self) {
+        if browser::navigator_online() {
+            let url = format!("{}/events", self.api_base.get_value());
+            if browser::reachable(&url, PROBE_TIMEOUT_MS).await {
+                return;
             }
-        });
+        }
+        self.set_online(false);
     }
 
     /// Polls the server while offline, for networks that fail without an `offline` event.
@@ -146,7 +145,7 @@ impl Offline {
                     break;
                 }
                 let url = format!("{}/events", this.api_base.get_value());
-                if browser::navigator_online() && browser::reachable(&url).await {
+                if browser::navigator_online() && browser::reachable(&url, PROBE_TIMEOUT_MS).await {
                     this.set_online(true);
                     break;
                 }
@@ -384,8 +383,8 @@ impl Ticket {
     }
 
     /// A send answered: record the ETag our write produced, tell other tabs, or notice that
-    /// the network is gone (sends then wait for it).
-    pub fn sent<T>(&self, result: &Result<T, ApiError>, new_tag: Option<String>) {
+    /// the network is gone (resolves after pausing sends, so this one waits for it too).
+    pub async fn sent<T>(&self, result: &Result<T, ApiError>, new_tag: Option<String>) {
         match result {
             Ok(_) => {
                 let used = self.inner.used.borrow().clone();
@@ -403,7 +402,7 @@ impl Ticket {
             }
             Err(ApiError::Network(_)) => {
                 if let Some(st) = state() {
-                    st.network_failed();
+                    st.network_failed().await;
                 }
             }
             Err(_) => {}

@@ -387,8 +387,13 @@ impl QueryClient {
         }
     }
 
-    /// Resolves at once, or when mutations are resumed.
-    pub(crate) async fn unpaused(&self) {
+    /// Whether mutations are paused, untracked.
+    pub(crate) fn mutations_paused_untracked(&self) -> bool {
+        self.try_with(|i| i.paused).unwrap_or(false)
+    }
+
+    /// Resolves at once (`false`), or when mutations are resumed (`true`: it waited).
+    pub(crate) async fn unpaused(&self) -> bool {
         let rx = self
             .try_with(|i| {
                 i.paused.then(|| {
@@ -398,8 +403,12 @@ impl QueryClient {
                 })
             })
             .flatten();
-        if let Some(rx) = rx {
-            let _ = rx.await;
+        match rx {
+            Some(rx) => {
+                let _ = rx.await;
+                true
+            }
+            None => false,
         }
     }
 

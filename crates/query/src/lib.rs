@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 mod abort;
+mod attempts;
 mod browser_events;
 mod client;
 pub mod core;

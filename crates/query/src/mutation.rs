@@ -5,10 +5,11 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::abort::{AbortHandle, AbortSignal};
+use crate::abort::AbortSignal;
+use crate::attempts::{self, Attempts};
 use crate::client::{use_query_client, LocalFuture, QueryClient};
 use crate::core::{MutationId, QueryError, RetryPolicy};
-use crate::runtime::{sleep, spawn};
+use crate::runtime::spawn;
 
 type MutationFn<V, R, E> = Rc<dyn Fn(V, AbortSignal) -> LocalFuture<Result<R, E>>>;
 type OnError<V, E, C> = Option<Rc<dyn Fn(&E, &V, C)>>;
@@ -181,48 +182,35 @@ impl QueryClient {
         let policy = options.retry.unwrap_or(self.options().mutation_retry);
         let client = *self;
         spawn(async move {
-            let mut attempts = 0;
-            loop {
-                client.unpaused().await;
-                let Some(Some(seq)) = client.run(|i, now| i.cache.mark_sent(id, now)) else {
-                    return;
-                };
-                attempts += 1;
-                let (_handle, signal) = AbortHandle::new();
-                match (options.mutation_fn)(vars.clone(), signal).await {
-                    Ok(data) => {
-                        client.run(|i, now| i.cache.confirm(id, now));
-                        if let Some(f) = &options.on_success {
-                            client.in_scope(seq, || f(&data, &vars, &ctx));
-                        }
-                        client.run(|i, now| i.cache.finish(id, now));
-                        if let Some(f) = &options.on_settled {
-                            f(Some(&data), None, &vars);
-                        }
-                        done(Ok(&data));
-                        return;
+            let run = attempts::run(client, id, policy, |signal| {
+                (options.mutation_fn)(vars.clone(), signal)
+            });
+            match run.await {
+                Attempts::Sent { response, seq } => {
+                    client.run(|i, now| i.cache.confirm(id, now));
+                    if let Some(f) = &options.on_success {
+                        client.in_scope(seq, || f(&response, &vars, &ctx));
                     }
-                    Err(error) => {
-                        if let Some(delay) = policy.next_delay(attempts, &error) {
-                            let msg = error.to_string();
-                            client.run(|i, now| i.cache.mark_retrying(id, &msg, delay, now));
-                            sleep(delay).await;
-                            continue;
-                        }
-                        client.run(|i, now| {
-                            i.cache.fail(id, &error.to_string(), now);
-                            i.cache.forget(id);
-                        });
-                        if let Some(f) = &options.on_error {
-                            f(&error, &vars, ctx);
-                        }
-                        if let Some(f) = &options.on_settled {
-                            f(None, Some(&error), &vars);
-                        }
-                        done(Err(&error));
-                        return;
+                    client.run(|i, now| i.cache.finish(id, now));
+                    if let Some(f) = &options.on_settled {
+                        f(Some(&response), None, &vars);
                     }
+                    done(Ok(&response));
                 }
+                Attempts::Failed { error, .. } => {
+                    client.run(|i, now| {
+                        i.cache.fail(id, &error.to_string(), now);
+                        i.cache.forget(id);
+                    });
+                    if let Some(f) = &options.on_error {
+                        f(&error, &vars, ctx);
+                    }
+                    if let Some(f) = &options.on_settled {
+                        f(None, Some(&error), &vars);
+                    }
+                    done(Err(&error));
+                }
+                Attempts::Gone => {}
             }
         });
         id

@@ -4,10 +4,11 @@ use std::fmt;
 use std::future::Future;
 use std::rc::Rc;
 
-use crate::abort::{AbortHandle, AbortSignal};
+use crate::abort::AbortSignal;
+use crate::attempts::{self, Attempts};
 use crate::client::{LocalFuture, QueryClient};
 use crate::core::{MutationId, Patch, QueryError, RetryPolicy, Target};
-use crate::runtime::{sleep, spawn};
+use crate::runtime::spawn;
 use crate::QueryKey;
 
 type SendFn<R, E> = Rc<dyn Fn(AbortSignal) -> LocalFuture<Result<R, E>>>;
@@ -200,53 +201,37 @@ impl QueryClient {
             let on_settled = on_settled.clone();
             let label = label.clone();
             spawn(async move {
-                let mut attempts = 0;
-                loop {
-                    client.unpaused().await;
-                    let Some(Some(seq)) = client.run(|i, now| i.cache.mark_sent(id, now)) else {
-                        return;
-                    };
-                    attempts += 1;
-                    let (_handle, signal) = AbortHandle::new();
-                    match send(signal).await {
-                        Ok(response) => {
-                            client.run(|i, now| i.cache.confirm(id, now));
-                            // Data the callback writes from the response replaces this
-                            // mutation's own patches on those keys.
-                            if let Some(f) = &on_success {
-                                client.in_scope(seq, || f(&response));
-                            }
-                            client.run(|i, now| {
-                                i.cache.finish(id, now);
-                                i.runners.remove(&id);
-                            });
-                            break;
+                match attempts::run(client, id, policy, |signal| send(signal)).await {
+                    Attempts::Sent { response, seq } => {
+                        client.run(|i, now| i.cache.confirm(id, now));
+                        // Data the callback writes from the response replaces this
+                        // mutation's own patches on those keys.
+                        if let Some(f) = &on_success {
+                            client.in_scope(seq, || f(&response));
                         }
-                        Err(error) => {
-                            if let Some(delay) = policy.next_delay(attempts, &error) {
-                                let msg = error.to_string();
-                                client.run(|i, now| i.cache.mark_retrying(id, &msg, delay, now));
-                                sleep(delay).await;
-                                continue;
-                            }
-                            client.run(|i, now| {
-                                i.cache.fail(id, &error.to_string(), now);
-                                // Failed mutations evicted from the ledger can't be retried.
-                                let cache = &i.cache;
-                                i.runners.retain(|id, _| cache.mutation(*id).is_some());
+                        client.run(|i, now| {
+                            i.cache.finish(id, now);
+                            i.runners.remove(&id);
+                        });
+                    }
+                    Attempts::Failed { error, attempts } => {
+                        client.run(|i, now| {
+                            i.cache.fail(id, &error.to_string(), now);
+                            // Failed mutations evicted from the ledger can't be retried.
+                            let cache = &i.cache;
+                            i.runners.retain(|id, _| cache.mutation(*id).is_some());
+                        });
+                        if let Some(f) = &on_error {
+                            f(MutationFailure {
+                                id,
+                                label: label.clone(),
+                                error,
+                                attempts,
+                                client,
                             });
-                            if let Some(f) = &on_error {
-                                f(MutationFailure {
-                                    id,
-                                    label: label.clone(),
-                                    error,
-                                    attempts,
-                                    client,
-                                });
-                            }
-                            break;
                         }
                     }
+                    Attempts::Gone => return,
                 }
                 if let Some(f) = &on_settled {
                     f();

@@ -649,6 +649,63 @@ async fn paused_mutations_show_at_once_and_send_on_resume() {
 }
 
 #[wasm_bindgen_test]
+async fn a_failure_that_finds_the_client_offline_waits_instead_of_rolling_back() {
+    // One attempt allowed: without the offline rule the first failure would roll back.
+    let (owner, client) = setup(QueryClientOptions {
+        mutation_retry: RetryPolicy {
+            max_attempts: 1,
+            base_ms: 1,
+            factor: 1.0,
+            max_delay_ms: 1,
+        },
+        ..QueryClientOptions::default()
+    });
+    let key = QueryKey::from("offline");
+    client.set_query_data(&key, 0);
+    let sent = Rc::new(Cell::new(0));
+    let failed = Rc::new(Cell::new(false));
+    client.optimistic(
+        Optimistic::new("Add", {
+            let sent = sent.clone();
+            move |_s| {
+                sent.set(sent.get() + 1);
+                let first = sent.get() == 1;
+                async move {
+                    if first {
+                        // The network went away during the send: the app pauses, then fails.
+                        client.pause_mutations();
+                        Err(TestError(0))
+                    } else {
+                        Ok(())
+                    }
+                }
+            }
+        })
+        .patch::<i32>(key.clone(), |v| v + 5)
+        .on_error({
+            let failed = failed.clone();
+            move |_f: MutationFailure<TestError>| failed.set(true)
+        }),
+    );
+    assert!(eventually(1000, || sent.get() == 1).await);
+    sleep(30).await;
+    assert!(!failed.get(), "not rolled back while offline");
+    assert_eq!(client.get_query_data::<i32>(&key), Some(5), "still shown");
+    assert_eq!(sent.get(), 1, "held while paused");
+    client.resume_mutations();
+    assert!(eventually(1000, || sent.get() == 2).await);
+    assert!(
+        eventually(1000, || client
+            .pending_mutations()
+            .iter()
+            .all(|m| m.state == MutationState::Succeeded))
+        .await
+    );
+    assert!(!failed.get());
+    owner.cleanup();
+}
+
+#[wasm_bindgen_test]
 async fn fetch_errors_surface_keep_data_and_clear_on_success() {
     let (owner, _client) = setup(QueryClientOptions::default());
     let status = Rc::new(Cell::new(200u16));
