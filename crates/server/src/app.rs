@@ -14,6 +14,7 @@ use crate::config::Args;
 use crate::db::{self, Repo};
 use crate::extract::BODY_LIMIT;
 use crate::fault::{self, Faults};
+use crate::idempotency::{self, Idempotency};
 use crate::middleware::{api_not_found, log, problemize, timeout};
 use crate::routes::{self, AppState};
 use crate::{cors, static_files};
@@ -44,6 +45,7 @@ impl App {
 /// The whole HTTP surface for a repository.
 pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
     let prefix = args.normalized_prefix();
+    let idempotency = Arc::new(Idempotency::new(repo.pool().clone()));
     let state = AppState {
         repo,
         prefix: prefix.clone(),
@@ -59,10 +61,16 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
     } else {
         api.fallback(api_not_found)
     };
-    // Layers run outside-in in the reverse order they are added.
+    // Layers run outside-in in the reverse order they are added. Idempotency sits inside
+    // fault injection: injected failures are never recorded, and `lose-response` drops an
+    // answer whose key is already recorded.
     api = api
         .layer(CatchPanicLayer::custom(panic_problem))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            idempotency,
+            idempotency::middleware,
+        ))
         .layer(middleware::from_fn_with_state(
             Arc::new(Faults::from_args(args)),
             fault::inject,

@@ -5,6 +5,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::fault::FAULT_HEADER;
+use crate::idempotency::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
 use crate::routes::TOTAL_COUNT;
 
 /// `None` (no CORS headers at all: same-origin only) unless origins are configured.
@@ -33,11 +34,13 @@ pub fn layer(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
                 header::IF_MATCH,
                 header::CONTENT_TYPE,
                 HeaderName::from_static(FAULT_HEADER),
+                HeaderName::from_static(IDEMPOTENCY_KEY),
             ])
             .expose_headers([
                 header::ETAG,
                 header::LOCATION,
                 HeaderName::from_static(TOTAL_COUNT),
+                HeaderName::from_static(IDEMPOTENT_REPLAYED),
             ])
             .max_age(std::time::Duration::from_secs(600)),
     ))

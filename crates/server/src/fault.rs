@@ -1,7 +1,8 @@
 //! Fault injection for demos and tests: configured latency, jitter and random failures, and
 //! the per-request `X-Eventual-Fault` header. Applies only to matched API routes, never to
-//! OPTIONS or static files. Every fault answers before the handler runs, so an injected
-//! failure never touches the database.
+//! OPTIONS or static files. Every fault but one answers before the handler runs, so an
+//! injected failure never touches the database; the exception, `lose-response`, lets the
+//! handler (and the idempotency layer inside this one) finish and then drops the answer.
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -77,7 +78,8 @@ impl Faults {
 }
 
 /// A parsed `X-Eventual-Fault` header:
-/// directives separated by `;` or `,`: `status=NNN` (400..=599), `delay=MS`, `abort`.
+/// directives separated by `;` or `,`: `status=NNN` (400..=599), `delay=MS`, `abort`,
+/// `lose-response`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FaultSpec {
     /// Answer this status without running the handler.
@@ -86,6 +88,8 @@ pub struct FaultSpec {
     pub delay: Option<Duration>,
     /// Drop the connection with no response.
     pub abort: bool,
+    /// Handle the request (the write commits), then drop the connection with no response.
+    pub lose_response: bool,
 }
 
 impl FaultSpec {
@@ -118,8 +122,13 @@ impl FaultSpec {
                     spec.delay = Some(Duration::from_millis(ms).min(MAX_HEADER_DELAY));
                 }
                 ("abort", None) => spec.abort = true,
+                ("lose-response", None) => spec.lose_response = true,
                 _ => return Err(format!("unknown directive {part:?}")),
             }
+        }
+        if spec.lose_response && (spec.abort || spec.status.is_some()) {
+            // Those answer before the handler, so the handler would never run to be lost.
+            return Err("lose-response cannot be combined with abort or status".into());
         }
         Ok(spec)
     }
@@ -165,13 +174,21 @@ pub async fn inject(State(faults): State<Arc<Faults>>, req: Request, next: Next)
             tokio::time::sleep(delay).await;
         }
         if spec.abort {
-            return abort(req).await;
+            tracing::info!(path = %req.uri().path(), "fault injection: aborting the connection");
+            return lose(req.extensions().get::<ConnAbort>().cloned()).await;
         }
         if let Some(status) = spec.status {
             return injected(
                 status,
                 "Injected fault (X-Eventual-Fault); nothing was changed",
             );
+        }
+        if spec.lose_response {
+            let conn = req.extensions().get::<ConnAbort>().cloned();
+            let path = req.uri().path().to_owned();
+            let res = next.run(req).await;
+            tracing::info!(%path, status = res.status().as_u16(), "fault injection: losing the response");
+            return lose(conn).await;
         }
     }
     next.run(req).await
@@ -200,9 +217,8 @@ fn injected(status: StatusCode, detail: &str) -> Response {
 
 /// Drop the connection with no response. Without a connection to drop (in-process
 /// routers) answer headers whose body then fails, which a client also sees as a network error.
-async fn abort(req: Request) -> Response {
-    if let Some(ConnAbort(notify)) = req.extensions().get::<ConnAbort>().cloned() {
-        tracing::info!(path = %req.uri().path(), "fault injection: aborting the connection");
+async fn lose(conn: Option<ConnAbort>) -> Response {
+    if let Some(ConnAbort(notify)) = conn {
         notify.notify_one();
         // The connection task drops this future with the connection.
         std::future::pending::<()>().await;
@@ -245,10 +261,18 @@ mod tests {
             Ok(FaultSpec {
                 status: Some(StatusCode::INTERNAL_SERVER_ERROR),
                 delay: Some(Duration::from_millis(800)),
-                abort: false
+                abort: false,
+                lose_response: false,
             })
         );
         assert!(FaultSpec::parse("ABORT").unwrap().abort);
+        assert!(
+            FaultSpec::parse("delay=5; lose-response")
+                .unwrap()
+                .lose_response
+        );
+        assert!(FaultSpec::parse("lose-response, abort").is_err());
+        assert!(FaultSpec::parse("status=500;lose-response").is_err());
         assert_eq!(
             FaultSpec::parse("status=503,delay=0").unwrap().delay,
             Some(Duration::ZERO)

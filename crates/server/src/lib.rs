@@ -16,6 +16,7 @@ pub mod cors;
 pub mod db;
 pub mod extract;
 pub mod fault;
+pub mod idempotency;
 pub mod middleware;
 pub mod problem;
 pub mod routes;

@@ -17,6 +17,8 @@ pub mod types {
     pub const CONFLICT: &str = "https://eventual.dev/problems/precondition-failed";
     /// A fault injected on purpose (`--fail-rate` or `X-Eventual-Fault`).
     pub const INJECTED: &str = "https://eventual.dev/problems/injected-fault";
+    /// An `Idempotency-Key` came back with a different method, path or body.
+    pub const IDEMPOTENCY_KEY_REUSED: &str = "https://eventual.dev/problems/idempotency-key-reused";
 }
 
 /// An error answer: a problem plus any extra headers (`ETag` on 412, `Allow` on 405).

@@ -1,0 +1,179 @@
+//! `Idempotency-Key` on writes (after draft-ietf-httpapi-idempotency-key-header): a write
+//! re-sent with the key of one that already succeeded gets that first answer replayed instead
+//! of being applied again.
+//!
+//! - functional core: [`key`] (header grammar), [`store::Fingerprint`] equality;
+//! - shell: [`locks`] (one request per key at a time), [`store`] (SQLite), [`middleware`].
+
+pub mod key;
+pub mod locks;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{MatchedPath, OriginalUri, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use sqlx::SqlitePool;
+
+pub use key::IdempotencyKey;
+use locks::KeyedLocks;
+use store::{now_ms, Fingerprint, Record, SavedResponse, Store};
+
+use crate::extract::{too_large, BODY_LIMIT};
+use crate::problem::{sanitize, types, ApiError};
+
+/// The request header naming a write's key.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The response header marking an answer replayed from an earlier request.
+pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
+
+/// The state behind [`middleware`]: the table and the per-key locks.
+#[derive(Debug)]
+pub struct Idempotency {
+    store: Store,
+    locks: KeyedLocks,
+}
+
+impl Idempotency {
+    /// Keys kept in the database behind `pool`.
+    pub fn new(pool: SqlitePool) -> Idempotency {
+        Idempotency {
+            store: Store::new(pool),
+            locks: KeyedLocks::default(),
+        }
+    }
+
+    /// How many keys have a request running or waiting (0 when idle).
+    pub fn keys_in_use(&self) -> usize {
+        self.locks.len()
+    }
+}
+
+/// Methods a key applies to.
+fn is_write(method: &Method) -> bool {
+    [Method::POST, Method::PATCH, Method::PUT, Method::DELETE].contains(method)
+}
+
+/// The middleware: writes without the header, reads and unmatched paths pass untouched.
+pub async fn middleware(
+    State(idem): State<Arc<Idempotency>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if !is_write(req.method()) || req.extensions().get::<MatchedPath>().is_none() {
+        return next.run(req).await;
+    }
+    let key = {
+        let mut values = req.headers().get_all(IDEMPOTENCY_KEY).iter();
+        let Some(value) = values.next() else {
+            return next.run(req).await;
+        };
+        if values.next().is_some() {
+            return bad_key("it was sent more than once").into_response();
+        }
+        match IdempotencyKey::parse(value.as_bytes()) {
+            Ok(key) => key,
+            Err(why) => return bad_key(&why).into_response(),
+        }
+    };
+    let path = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| req.uri(), |o| &o.0)
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+    let (parts, body) = req.into_parts();
+    // Read before taking the lock, so a slow upload does not hold up the key.
+    let body = match read_body(body).await {
+        Ok(bytes) => bytes,
+        Err(e) => return e.into_response(),
+    };
+    let request = Fingerprint {
+        method: parts.method.clone(),
+        path,
+        body: body.clone(),
+    };
+    let guard = idem.locks.lock(key.as_str()).await;
+    match idem.store.find(&key, now_ms()).await {
+        Err(e) => return ApiError::from(e).into_response(),
+        Ok(Some(record)) if record.request == request => return replay(record.response),
+        Ok(Some(_)) => return reused(&key).into_response(),
+        Ok(None) => {}
+    }
+    let req = Request::from_parts(parts, Body::from(body));
+    // Spawned so the answer is recorded even when this request is dropped (timeout, client
+    // gone) after the handler committed; the key stays locked until it is.
+    let task = tokio::spawn(async move {
+        let _guard = guard;
+        let res = next.run(req).await;
+        if !res.status().is_success() {
+            return res;
+        }
+        let (parts, body) = res.into_parts();
+        let bytes = match body.collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) => return ApiError::internal(e).into_response(),
+        };
+        if let Some(response) = SavedResponse::capture(&parts, bytes.clone()) {
+            let record = Record { request, response };
+            if let Err(e) = idem.store.save(&key, &record, now_ms()).await {
+                // The write is done either way; the client must still hear about it.
+                tracing::error!(error = %e, "could not record an idempotency key");
+            }
+        }
+        Response::from_parts(parts, Body::from(bytes))
+    });
+    match task.await {
+        Ok(res) => res,
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+/// The whole body, within the same limit (and the same 413) as the JSON extractor.
+async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    match Limited::new(body, BODY_LIMIT).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Err(_) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "The body could not be read",
+        )),
+    }
+}
+
+/// The saved answer again, marked as a replay.
+fn replay(saved: SavedResponse) -> Response {
+    let mut res = (saved.status, saved.headers, saved.body).into_response();
+    res.headers_mut()
+        .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+    res
+}
+
+fn bad_key(why: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        format!(
+            "Idempotency-Key must be a quoted string or token of 1 to {} visible ASCII \
+             characters, such as \"8e03978e-40d5-43e8\": {}",
+            key::MAX_KEY_LEN,
+            sanitize(why)
+        ),
+    )
+}
+
+fn reused(key: &IdempotencyKey) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!(
+            "Idempotency-Key \"{}\" was already used for a different request (another method, \
+             path or body); send a new key for a new change",
+            sanitize(key.as_str())
+        ),
+    )
+    .with_type(types::IDEMPOTENCY_KEY_REUSED)
+}

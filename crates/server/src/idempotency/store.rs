@@ -1,0 +1,295 @@
+//! The `idempotency_keys` table: what a key was first used for and the answer it got.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::http::{header, response, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use sqlx::{Row, SqlitePool};
+use time::OffsetDateTime;
+
+use super::IdempotencyKey;
+
+/// How long a key is remembered.
+pub const KEY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Expired rows are deleted on a save at most this often.
+const PURGE_EVERY: Duration = Duration::from_secs(60);
+
+/// The response headers worth replaying (the rest are per-response or added by outer layers).
+const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::ETAG, header::LOCATION];
+
+/// What makes two requests "the same": `If-Match` is deliberately left out, so a change
+/// re-sent with a fresher precondition still replays its first success.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The method.
+    pub method: Method,
+    /// Path and query as the client sent them (API prefix included).
+    pub path: String,
+    /// The request body, byte for byte.
+    pub body: Bytes,
+}
+
+/// A successful answer kept for replay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedResponse {
+    /// Always 2xx: failures are never saved, so they can be retried.
+    pub status: StatusCode,
+    /// `Content-Type`, `ETag` and `Location`, when the answer had them.
+    pub headers: HeaderMap,
+    /// The body, byte for byte.
+    pub body: Bytes,
+}
+
+impl SavedResponse {
+    /// The parts worth keeping of an answer; `None` unless it is a success.
+    pub fn capture(parts: &response::Parts, body: Bytes) -> Option<SavedResponse> {
+        if !parts.status.is_success() {
+            return None;
+        }
+        let mut headers = HeaderMap::new();
+        for name in KEPT_HEADERS {
+            if let Some(v) = parts.headers.get(&name) {
+                headers.insert(name, v.clone());
+            }
+        }
+        Some(SavedResponse {
+            status: parts.status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// One row: the first request sent with a key and its answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The request the key was first used for.
+    pub request: Fingerprint,
+    /// Its successful answer.
+    pub response: SavedResponse,
+}
+
+/// Reads and writes `idempotency_keys`.
+#[derive(Debug)]
+pub struct Store {
+    pool: SqlitePool,
+    last_purge: Mutex<Option<Instant>>,
+}
+
+impl Store {
+    /// The table in an opened, migrated database.
+    pub fn new(pool: SqlitePool) -> Store {
+        Store {
+            pool,
+            last_purge: Mutex::new(None),
+        }
+    }
+
+    /// The unexpired record for `key`, if any.
+    pub async fn find(&self, key: &IdempotencyKey, now_ms: i64) -> sqlx::Result<Option<Record>> {
+        let row = sqlx::query(
+            "SELECT method, path, request_body, status, content_type, etag, location, \
+             response_body FROM idempotency_keys WHERE key = ? AND created_ms > ?",
+        )
+        .bind(key.as_str())
+        .bind(expired_before(now_ms))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let bad = |col: &str, e: String| sqlx::Error::ColumnDecode {
+            index: col.to_owned(),
+            source: e.into(),
+        };
+        let method: String = row.try_get("method")?;
+        let status: i64 = row.try_get("status")?;
+        let mut headers = HeaderMap::new();
+        for (col, name) in ["content_type", "etag", "location"]
+            .into_iter()
+            .zip(KEPT_HEADERS)
+        {
+            if let Some(v) = row.try_get::<Option<String>, _>(col)? {
+                let v = HeaderValue::from_str(&v).map_err(|e| bad(col, e.to_string()))?;
+                headers.insert(name, v);
+            }
+        }
+        Ok(Some(Record {
+            request: Fingerprint {
+                method: Method::from_bytes(method.as_bytes())
+                    .map_err(|e| bad("method", e.to_string()))?,
+                path: row.try_get("path")?,
+                body: Bytes::from(row.try_get::<Vec<u8>, _>("request_body")?),
+            },
+            response: SavedResponse {
+                status: u16::try_from(status)
+                    .ok()
+                    .and_then(|s| StatusCode::from_u16(s).ok())
+                    .ok_or_else(|| bad("status", format!("{status} is not a status")))?,
+                headers,
+                body: Bytes::from(row.try_get::<Vec<u8>, _>("response_body")?),
+            },
+        }))
+    }
+
+    /// Remember `record` for `key` (replacing an expired one), purging old rows now and then.
+    pub async fn save(
+        &self,
+        key: &IdempotencyKey,
+        record: &Record,
+        now_ms: i64,
+    ) -> sqlx::Result<()> {
+        let header = |name: &HeaderName| {
+            record
+                .response
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        sqlx::query(
+            "INSERT INTO idempotency_keys (key, method, path, request_body, status, \
+             content_type, etag, location, response_body, created_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (key) DO UPDATE SET method = excluded.method, path = excluded.path, \
+             request_body = excluded.request_body, status = excluded.status, \
+             content_type = excluded.content_type, etag = excluded.etag, \
+             location = excluded.location, response_body = excluded.response_body, \
+             created_ms = excluded.created_ms",
+        )
+        .bind(key.as_str())
+        .bind(record.request.method.as_str())
+        .bind(&record.request.path)
+        .bind(record.request.body.as_ref())
+        .bind(i64::from(record.response.status.as_u16()))
+        .bind(header(&header::CONTENT_TYPE))
+        .bind(header(&header::ETAG))
+        .bind(header(&header::LOCATION))
+        .bind(record.response.body.as_ref())
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        if self.purge_due() {
+            let n = self.purge_expired(now_ms).await?;
+            if n > 0 {
+                tracing::debug!(deleted = n, "expired idempotency keys purged");
+            }
+        }
+        Ok(())
+    }
+
+    /// Delete every record older than [`KEY_TTL`]; returns how many went.
+    pub async fn purge_expired(&self, now_ms: i64) -> sqlx::Result<u64> {
+        let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_ms <= ?")
+            .bind(expired_before(now_ms))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// True at most once per [`PURGE_EVERY`] (and on the first save after start).
+    fn purge_due(&self) -> bool {
+        let mut last = self.last_purge.lock().unwrap_or_else(|p| p.into_inner());
+        let due = last.is_none_or(|t| t.elapsed() >= PURGE_EVERY);
+        if due {
+            *last = Some(Instant::now());
+        }
+        due
+    }
+}
+
+/// The current time in UTC milliseconds, as `created_ms` holds it.
+pub fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Records created at or before this instant have expired.
+fn expired_before(now_ms: i64) -> i64 {
+    now_ms.saturating_sub(KEY_TTL.as_millis() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(body: &str) -> Record {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ETAG, HeaderValue::from_static("\"1\""));
+        Record {
+            request: Fingerprint {
+                method: Method::POST,
+                path: "/api/events?x=1".into(),
+                body: Bytes::from(body.to_owned()),
+            },
+            response: SavedResponse {
+                status: StatusCode::CREATED,
+                headers,
+                body: Bytes::from_static(b"{\"id\":\"1\"}"),
+            },
+        }
+    }
+
+    async fn store() -> Store {
+        let db = crate::db::open(crate::db::MEMORY, 1).await.unwrap();
+        Store::new(db.pool)
+    }
+
+    #[tokio::test]
+    async fn a_saved_record_reads_back_until_it_expires() {
+        let s = store().await;
+        let k = IdempotencyKey::parse(b"k").unwrap();
+        let t0 = now_ms();
+        assert_eq!(s.find(&k, t0).await.unwrap(), None);
+        s.save(&k, &record("{}"), t0).await.unwrap();
+        assert_eq!(s.find(&k, t0).await.unwrap(), Some(record("{}")));
+        let ttl = KEY_TTL.as_millis() as i64;
+        assert!(s.find(&k, t0 + ttl - 1).await.unwrap().is_some());
+        assert_eq!(s.find(&k, t0 + ttl).await.unwrap(), None, "expired");
+        // An expired key is free again.
+        s.save(&k, &record("{\"a\":1}"), t0 + ttl).await.unwrap();
+        assert_eq!(
+            s.find(&k, t0 + ttl).await.unwrap(),
+            Some(record("{\"a\":1}"))
+        );
+    }
+
+    #[tokio::test]
+    async fn purge_deletes_only_expired_rows_and_runs_at_most_once_a_minute() {
+        let s = store().await;
+        let ttl = KEY_TTL.as_millis() as i64;
+        let t0 = now_ms();
+        let (old, new) = (
+            IdempotencyKey::parse(b"old").unwrap(),
+            IdempotencyKey::parse(b"new").unwrap(),
+        );
+        s.save(&old, &record(""), t0 - ttl - 1).await.unwrap();
+        s.save(&new, &record(""), t0).await.unwrap();
+        let count = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM idempotency_keys")
+                .fetch_one(&s.pool)
+                .await
+                .unwrap()
+        };
+        assert_eq!(count().await, 2, "the second save was within the minute");
+        assert_eq!(s.purge_expired(t0).await.unwrap(), 1);
+        assert_eq!(count().await, 1);
+        assert!(s.find(&new, t0).await.unwrap().is_some());
+    }
+
+    #[test]
+    fn only_successes_are_captured_with_their_replayable_headers() {
+        let (mut parts, ()) = response::Response::builder()
+            .status(201)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::LOCATION, "/api/events/1")
+            .header(header::CACHE_CONTROL, "no-store")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let saved = SavedResponse::capture(&parts, Bytes::new()).unwrap();
+        assert_eq!(saved.headers.len(), 2);
+        assert!(!saved.headers.contains_key(header::CACHE_CONTROL));
+        parts.status = StatusCode::PRECONDITION_FAILED;
+        assert_eq!(SavedResponse::capture(&parts, Bytes::new()), None);
+    }
+}
