@@ -148,7 +148,10 @@ async fn read_body(body: Body) -> Result<Bytes, ApiError> {
 
 /// The saved answer again, marked as a replay.
 fn replay(saved: SavedResponse) -> Response {
-    let mut res = (saved.status, saved.headers, saved.body).into_response();
+    // Built by hand: `IntoResponse` for bytes would add a Content-Type the original lacked.
+    let mut res = Response::new(Body::from(saved.body));
+    *res.status_mut() = saved.status;
+    *res.headers_mut() = saved.headers;
     res.headers_mut()
         .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
     res

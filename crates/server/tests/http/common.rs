@@ -173,3 +173,46 @@ pub fn header_list(res: &Res, name: &str) -> Vec<String> {
 }
 
 pub const CT_JSON: (&str, &str) = ("content-type", "application/json");
+
+/// The real server on a free loopback port over a fresh in-memory database: its base URL,
+/// the sender that stops it and the task serving it.
+pub async fn start(
+    flags: &[&str],
+) -> (
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let mut argv = vec![
+        "eventual-server",
+        "--db",
+        ":memory:",
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+    ];
+    argv.extend_from_slice(flags);
+    let args = Args::parse_from(argv);
+    let server = eventual_server::Server::bind(&args).await.unwrap();
+    let line = server.ready_line();
+    let port = server.local_addr().port();
+    assert_ne!(port, 0);
+    assert_eq!(
+        line,
+        format!("eventual-server listening on http://127.0.0.1:{port}")
+    );
+    let base = line
+        .trim_start_matches("eventual-server listening on ")
+        .to_owned();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        server
+            .serve(async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+    });
+    (base, tx, task)
+}

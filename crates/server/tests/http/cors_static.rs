@@ -37,7 +37,7 @@ async fn configured_origins_get_the_contract_headers() {
                 ("access-control-request-method", "PATCH"),
                 (
                     "access-control-request-headers",
-                    "if-match, content-type, x-eventual-fault",
+                    "if-match, content-type, x-eventual-fault, idempotency-key",
                 ),
             ],
             "",
@@ -53,7 +53,12 @@ async fn configured_origins_get_the_contract_headers() {
         assert!(methods.contains(&m.to_string()), "{methods:?}");
     }
     let headers = header_list(&res, "access-control-allow-headers");
-    for h in ["if-match", "content-type", "x-eventual-fault"] {
+    for h in [
+        "if-match",
+        "content-type",
+        "x-eventual-fault",
+        "idempotency-key",
+    ] {
         assert!(headers.contains(&h.to_string()), "{headers:?}");
     }
     app.create(&event("A")).await;
@@ -70,7 +75,7 @@ async fn configured_origins_get_the_contract_headers() {
         Some("http://localhost:8080")
     );
     let exposed = header_list(&res, "access-control-expose-headers");
-    for h in ["etag", "location", "x-total-count"] {
+    for h in ["etag", "location", "x-total-count", "idempotent-replayed"] {
         assert!(exposed.contains(&h.to_string()), "{exposed:?}");
     }
     // Errors carry CORS headers too, so the browser lets the app read them.

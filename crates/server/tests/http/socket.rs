@@ -2,46 +2,9 @@
 
 use std::time::Duration;
 
-use eventual_server::{Args, Server};
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
 
 use crate::common::*;
-
-async fn start(flags: &[&str]) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
-    let mut argv = vec![
-        "eventual-server",
-        "--db",
-        ":memory:",
-        "--port",
-        "0",
-        "--host",
-        "127.0.0.1",
-    ];
-    argv.extend_from_slice(flags);
-    let args = <Args as clap::Parser>::parse_from(argv);
-    let server = Server::bind(&args).await.unwrap();
-    let line = server.ready_line();
-    let port = server.local_addr().port();
-    assert_ne!(port, 0);
-    assert_eq!(
-        line,
-        format!("eventual-server listening on http://127.0.0.1:{port}")
-    );
-    let base = line
-        .trim_start_matches("eventual-server listening on ")
-        .to_owned();
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        server
-            .serve(async {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-    });
-    (base, tx, task)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serves_the_api_over_tcp() {
