@@ -38,7 +38,6 @@ pub struct Actions {
     navigate: StoredValue<Option<Navigate>, LocalStorage>,
     /// Temporary ids of optimistic creates → the ids the server gave them.
     creations: RwSignal<HashMap<EventId, EventId>>,
-    next_temp: StoredValue<u64>,
 }
 
 /// `patch` applied to `event`, read-only fields kept (unchanged if the patch cannot apply).
@@ -99,7 +98,6 @@ impl Actions {
             toasts,
             navigate: StoredValue::new_local(None),
             creations: RwSignal::new(HashMap::new()),
-            next_temp: StoredValue::new(1),
         }
     }
 
@@ -134,7 +132,9 @@ impl Actions {
 
     /// The real id of a temporary one, once its create succeeded (tracked).
     pub fn created_id(&self, temp: &EventId) -> Option<EventId> {
-        self.creations.with(|c| c.get(temp).cloned())
+        self.creations
+            .with(|c| c.get(temp).cloned())
+            .or_else(|| crate::offline::created_id(temp))
     }
 
     /// Put the server's copy of an event into the detail entry and every cached list.
@@ -255,7 +255,9 @@ impl Actions {
                         api.get(&id, None).await?;
                         ticket.rebase(api.etag(&id));
                     }
-                    let result = api.patch_in_turn(&id, &patch, || ticket.if_match()).await;
+                    let result = api
+                        .patch_in_turn(&id, &patch, || ticket.if_match(), Some(&ticket.key()))
+                        .await;
                     ticket
                         .sent(&result, result.as_ref().ok().and_then(|e| api.etag(&e.id)))
                         .await;
@@ -404,9 +406,9 @@ impl Actions {
             };
             Ticket::new(op, None)
         });
-        let n = self.next_temp.get_value();
-        self.next_temp.set_value(n + 1);
-        let temp_id = EventId::new(format!("{TEMP_PREFIX}{n}"));
+        // Named after the change, so a create re-issued after a reload keeps its stand-in id
+        // (and a page showing it still finds it).
+        let temp_id = EventId::new(format!("{TEMP_PREFIX}{}", ticket.key()));
         let temp = Event::from_input(temp_id.clone(), input.clone());
         let api = self.api();
         let send = {
@@ -415,7 +417,7 @@ impl Actions {
             move |_signal| {
                 let (api, input, ticket) = (api.clone(), input.clone(), ticket.clone());
                 async move {
-                    let result = api.create(&input).await;
+                    let result = api.create(&input, Some(&ticket.key())).await;
                     ticket.sent(&result, None).await;
                     result
                 }
@@ -442,6 +444,7 @@ impl Actions {
                             }
                         }
                     }
+                    crate::offline::remember_created(&temp_id, &saved.id);
                     this.creations
                         .update(|c| drop(c.insert(temp_id.clone(), saved.id.clone())));
                     on_created(saved);
@@ -508,7 +511,9 @@ impl Actions {
             move |_signal| {
                 let (api, id, ticket) = (api.clone(), id.clone(), ticket.clone());
                 async move {
-                    let result = api.delete_with(&id, || ticket.if_match()).await;
+                    let result = api
+                        .delete_with(&id, || ticket.if_match(), Some(&ticket.key()))
+                        .await;
                     ticket.sent(&result, None).await;
                     result
                 }

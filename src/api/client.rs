@@ -154,10 +154,11 @@ impl Api {
         Ok(event)
     }
 
-    /// `POST /events`.
-    pub async fn create(&self, input: &EventInput) -> Result<Event, ApiError> {
+    /// `POST /events`. `key` (see [`IDEMPOTENCY_KEY`]) makes re-sending the same create safe.
+    pub async fn create(&self, input: &EventInput, key: Option<&str>) -> Result<Event, ApiError> {
         let body = serde_json::to_string(input).map_err(|e| ApiError::Decode(e.to_string()))?;
-        let req = with_body(Request::post(&self.events_url()), "application/json", body)?;
+        let builder = keyed(Request::post(&self.events_url()), key);
+        let req = with_body(builder, "application/json", body)?;
         let resp = send_request(req, None).await?;
         let event: Event = read_json(&resp).await?;
         self.remember(&event, resp.headers().get("etag"));
@@ -167,7 +168,7 @@ impl Api {
     /// `PATCH /events/{id}` with a merge patch, `If-Match` when we hold an ETag. Waits for
     /// earlier writes to the same event so it carries their resulting ETag.
     pub async fn patch(&self, id: &EventId, patch: &EventPatch) -> Result<Event, ApiError> {
-        self.patch_with(id, patch, || self.etag(id)).await
+        self.patch_with(id, patch, || self.etag(id), None).await
     }
 
     /// Like [`Api::patch`], with the `If-Match` chosen by `if_match` once earlier writes to
@@ -177,9 +178,10 @@ impl Api {
         id: &EventId,
         patch: &EventPatch,
         if_match: impl FnOnce() -> Option<String>,
+        key: Option<&str>,
     ) -> Result<Event, ApiError> {
         let _turn = self.write_turn(id).await;
-        self.patch_in_turn(id, patch, if_match).await
+        self.patch_in_turn(id, patch, if_match, key).await
     }
 
     /// The PATCH itself, for a caller that already holds this event's [`WriteTurn`] (one
@@ -189,8 +191,9 @@ impl Api {
         id: &EventId,
         patch: &EventPatch,
         if_match: impl FnOnce() -> Option<String>,
+        key: Option<&str>,
     ) -> Result<Event, ApiError> {
-        let mut builder = Request::patch(&self.event_url(id));
+        let mut builder = keyed(Request::patch(&self.event_url(id)), key);
         if let Some(tag) = if_match() {
             builder = builder.header("If-Match", &tag);
         }
@@ -205,7 +208,7 @@ impl Api {
     /// `DELETE /events/{id}`, `If-Match` when we hold an ETag. A 404 counts as done: the
     /// event is gone either way.
     pub async fn delete(&self, id: &EventId) -> Result<(), ApiError> {
-        self.delete_with(id, || self.etag(id)).await
+        self.delete_with(id, || self.etag(id), None).await
     }
 
     /// Like [`Api::delete`], with the `If-Match` chosen by `if_match` (see [`Api::patch_with`]).
@@ -213,9 +216,10 @@ impl Api {
         &self,
         id: &EventId,
         if_match: impl FnOnce() -> Option<String>,
+        key: Option<&str>,
     ) -> Result<(), ApiError> {
         let _turn = self.write_turn(id).await;
-        let mut builder = Request::delete(&self.event_url(id));
+        let mut builder = keyed(Request::delete(&self.event_url(id)), key);
         if let Some(tag) = if_match() {
             builder = builder.header("If-Match", &tag);
         }
@@ -226,6 +230,19 @@ impl Api {
         }
         self.forget(id);
         Ok(())
+    }
+}
+
+/// The request header naming one change, the same on every send of it, so a re-send (after a
+/// lost answer, a reload or a closed tab) is answered from the server's record, not applied
+/// twice (draft-ietf-httpapi-idempotency-key-header).
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// `builder` with the change's idempotency key, as a structured-field string.
+fn keyed(builder: RequestBuilder, key: Option<&str>) -> RequestBuilder {
+    match key {
+        Some(key) => builder.header(IDEMPOTENCY_KEY, &format!("\"{key}\"")),
+        None => builder,
     }
 }
 

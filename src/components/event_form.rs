@@ -291,7 +291,12 @@ pub fn EventForm(
                         }
                     })}
                 <span class="saving" aria-live="polite">
-                    {move || if busy.get() { "Saving…" } else { "" }}
+                    {move || match (busy.get(), crate::offline::Offline::get()) {
+                        (false, _) => "",
+                        // Not in flight: kept on this device until the connection returns.
+                        (true, Some(o)) if !o.is_online() => "Waiting for connection…",
+                        (true, _) => "Saving…",
+                    }}
                 </span>
                 <span class="spacer"></span>
                 <A href=crate::config::href("/events") exact=true>"Back to events"</A>

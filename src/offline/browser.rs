@@ -40,31 +40,42 @@ pub fn remove(key: &str) {
     }
 }
 
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Reads one sessionStorage value (this tab only; survives a reload).
+pub fn session_get(key: &str) -> Option<String> {
+    session()?.get_item(key).ok().flatten()
+}
+
+/// Writes one sessionStorage value (best effort).
+pub fn session_set(key: &str, value: &str) {
+    if let Some(s) = session() {
+        let _ = s.set_item(key, value);
+    }
+}
+
 /// Wall clock (ms since the epoch).
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// A random 32-bit number.
+/// A random 64-bit number (ids double as server-side idempotency keys, shared by all clients).
 pub fn entropy() -> u64 {
-    (js_sys::Math::random() * u32::MAX as f64) as u64
+    let half = || (js_sys::Math::random() * u32::MAX as f64) as u64;
+    (half() << 32) | half()
 }
 
 /// This tab's id: kept in sessionStorage, so a reload of the same tab keeps it (and its
 /// queued changes) while another tab gets its own.
 pub fn tab_id() -> String {
     const KEY: &str = "eventual:tab-id";
-    let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
-    if let Some(id) = session
-        .as_ref()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-    {
+    if let Some(id) = session_get(KEY) {
         return id;
     }
     let id = super::outbox::make_id("tab-", now_ms(), 0, entropy());
-    if let Some(s) = session {
-        let _ = s.set_item(KEY, &id);
-    }
+    session_set(KEY, &id);
     id
 }
 

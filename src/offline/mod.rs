@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Duration;
 
-use eventual_model::Event;
+use eventual_model::{Event, EventId};
 use eventual_query::{QueryClient, QueryKey};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -288,6 +288,20 @@ fn claim_and_replay(actions: Actions) {
     });
 }
 
+/// sessionStorage key prefix: a created event's stand-in id → the id the server gave it.
+const CREATED_PREFIX: &str = "eventual:created:v1:";
+
+/// Remembers for this tab which real id a stand-in id became, so a page reloaded on the
+/// stand-in (`/events/new-…`) still finds the event.
+pub fn remember_created(temp: &EventId, real: &EventId) {
+    browser::session_set(&format!("{CREATED_PREFIX}{temp}"), real.as_str());
+}
+
+/// The real id a stand-in id became in this tab, if known.
+pub fn created_id(temp: &EventId) -> Option<EventId> {
+    browser::session_get(&format!("{CREATED_PREFIX}{temp}")).map(EventId::new)
+}
+
 /// A change's place in the outbox: saved until it settles, with the ETag it must carry.
 /// Without [`install`] (component tests) it saves nothing and carries the tag it was given.
 #[derive(Clone)]
@@ -334,6 +348,11 @@ impl Ticket {
         };
         ticket.publish();
         ticket
+    }
+
+    /// The change's idempotency key: its id, the same on every send, from any tab or page load.
+    pub fn key(&self) -> String {
+        self.inner.queued.borrow().cid.clone()
     }
 
     /// The change.
