@@ -2,14 +2,17 @@
 // Offline is the browser's own (`context.setOffline`, plus API requests failing at the network
 // layer, see `networkDown`); the server is the real one; the API request fixture is a separate
 // client and stays online.
-import { test, expect, type BrowserContext, type Page, type Route } from '@playwright/test';
+import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import {
   alertWith,
   editAndSave,
   field,
   getEvent,
   heading,
+  networkDown,
+  networkUp,
   newEvent,
+  noNetwork,
   openEvent,
   patchEvent,
   statusWith,
@@ -46,25 +49,6 @@ async function dataSaved(page: Page, text: string): Promise<void> {
   await expect
     .poll(() => page.evaluate(() => localStorage.getItem('eventual:cache:v1') ?? ''))
     .toContain(text);
-}
-
-/** Every API request fails as it would with no network: `net::ERR_INTERNET_DISCONNECTED`. */
-const noNetwork = (route: Route) => route.abort('internetdisconnected');
-
-/**
- * Takes the network away. Chromium's offline emulation alone has a gap: right after a reload
- * served by the service worker, the new document's first API requests sometimes reach the
- * server (about 1 run in 3 here). A device with no network has no such gap, so API requests
- * are also failed at the network layer, which holds across reloads.
- */
-async function networkDown(context: BrowserContext): Promise<void> {
-  await context.route('**/api/**', noNetwork);
-  await context.setOffline(true);
-}
-
-async function networkUp(context: BrowserContext): Promise<void> {
-  await context.unroute('**/api/**', noNetwork);
-  await context.setOffline(false);
 }
 
 async function goOffline(context: BrowserContext, page: Page): Promise<void> {

@@ -1,10 +1,11 @@
 // Issue 8: a change is applied once however often it is sent. Every write carries the change's
 // `Idempotency-Key`; the server's `lose-response` fault commits the write and then drops the
 // connection, the case where only a re-send can tell whether it landed.
-import { test, expect, type BrowserContext, type Route } from '@playwright/test';
+import { test, expect, type APIRequestContext } from '@playwright/test';
 import {
   API,
   ApiTraffic,
+  type ApiEvent,
   alertWith,
   editAndSave,
   fault,
@@ -12,6 +13,8 @@ import {
   heading,
   intercept,
   listLink,
+  networkDown,
+  networkUp,
   newEvent,
   openEvent,
   recordToasts,
@@ -20,10 +23,12 @@ import {
   uniqueTitle,
   withFault,
 } from './support';
-import { listEvents } from './helpers';
 
-async function countTitled(request: Parameters<typeof listEvents>[0], title: string): Promise<number> {
-  return (await listEvents(request)).filter((e) => e.title === title).length;
+/** How many events on the server carry exactly `title` (searched, so paging can't hide one). */
+async function countTitled(request: APIRequestContext, title: string): Promise<number> {
+  const response = await request.get(`${API}/events?q=${encodeURIComponent(title)}`);
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as ApiEvent[]).filter((e) => e.title === title).length;
 }
 
 test('a create whose answer is lost is sent again and made once', async ({ page, request }) => {
@@ -71,18 +76,6 @@ test('a save whose answer is lost is sent again without a false conflict', async
   expect(saved.version).toBe(event.version + 1);
   await rule.stop();
 });
-
-const noNetwork = (route: Route) => route.abort('internetdisconnected');
-
-async function networkDown(context: BrowserContext): Promise<void> {
-  await context.route('**/api/**', noNetwork);
-  await context.setOffline(true);
-}
-
-async function networkUp(context: BrowserContext): Promise<void> {
-  await context.unroute('**/api/**', noNetwork);
-  await context.setOffline(false);
-}
 
 test('an event created offline keeps its page across a reload and is made once', async ({
   context,

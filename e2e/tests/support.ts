@@ -1,7 +1,15 @@
 // Shared helpers for the fault, chaos, accessibility, security and screenshot specs.
 // Everything is found by role and accessible name (shared/spec/ui-contract.md); data is made
 // through the real API (helpers.ts) with unique titles so tests never share state.
-import { expect, type APIRequestContext, type Locator, type Page, type Request, type Route } from '@playwright/test';
+import {
+  expect,
+  type APIRequestContext,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type Request,
+  type Route,
+} from '@playwright/test';
 import { API, createEvent, eventInput, getEvent, uniqueTitle, type ApiEvent, type EventInput } from './helpers';
 
 export { API, createEvent, eventInput, getEvent, uniqueTitle, type ApiEvent, type EventInput };
@@ -301,4 +309,26 @@ export function nextResponse(page: Page, method: string, path: string, timeout =
     (r) => r.request().method() === method && new URL(r.url()).pathname === path,
     { timeout },
   );
+}
+
+// ── network ─────────────────────────────────────────────────────────────────────────────
+
+/** Every API request fails as it would with no network: `net::ERR_INTERNET_DISCONNECTED`. */
+export const noNetwork = (route: Route) => route.abort('internetdisconnected');
+
+/**
+ * Takes the network away. Chromium's offline emulation alone has a gap: right after a reload
+ * served by the service worker, the new document's first API requests sometimes reach the
+ * server (about 1 run in 3 here). A device with no network has no such gap, so API requests
+ * are also failed at the network layer, which holds across reloads.
+ */
+export async function networkDown(context: BrowserContext): Promise<void> {
+  await context.route('**/api/**', noNetwork);
+  await context.setOffline(true);
+}
+
+/** Gives the network back after [`networkDown`]. */
+export async function networkUp(context: BrowserContext): Promise<void> {
+  await context.unroute('**/api/**', noNetwork);
+  await context.setOffline(false);
 }
