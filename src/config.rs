@@ -32,12 +32,23 @@ impl Config {
 
     /// Fetch `config.json` relative to the document base URI (so a sub-path deploy finds its
     /// own file) and resolve the API URL against it. Never fails: defaults on any error.
+    /// The loader (`boot.js`) starts that fetch before the wasm is compiled; its answer is
+    /// used when present.
     pub async fn load() -> Config {
         let base = document_base_uri();
-        let url = resolve_url("config.json", &base);
-        let text = match gloo_net::http::Request::get(&url).send().await {
-            Ok(resp) if resp.ok() => resp.text().await.unwrap_or_default(),
-            _ => String::new(),
+        let text = match started_by_loader() {
+            Some(text) => wasm_bindgen_futures::JsFuture::from(text)
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default(),
+            None => {
+                let url = resolve_url("config.json", &base);
+                match gloo_net::http::Request::get(&url).send().await {
+                    Ok(resp) if resp.ok() => resp.text().await.unwrap_or_default(),
+                    _ => String::new(),
+                }
+            }
         };
         let mut config = Config::parse(&text);
         config.api_base_url = resolve_url(&config.api_base_url, &base)
@@ -45,6 +56,19 @@ impl Config {
             .to_owned();
         config
     }
+}
+
+/// The `config.json` text promise `boot.js` left on `window`, taken once.
+fn started_by_loader() -> Option<js_sys::Promise> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("__eventualConfigText");
+    let promise = js_sys::Reflect::get(&window, &key)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    Some(promise)
 }
 
 /// The document's base URI (what `<base href>` sets), or the page URL without one.

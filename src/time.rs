@@ -120,7 +120,22 @@ fn js_date(t: Timestamp) -> js_sys::Date {
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.unix_millis() as f64))
 }
 
+/// The formatter for timed (`false`) or all-day (`true`) events, made on first use: building
+/// an `Intl.DateTimeFormat` costs milliseconds (the first one far more), once per row without
+/// this cache.
 fn formatter(all_day: bool) -> js_sys::Intl::DateTimeFormat {
+    type Cell = std::cell::OnceCell<js_sys::Intl::DateTimeFormat>;
+    thread_local! {
+        static FORMATTERS: [Cell; 2] = const { [Cell::new(), Cell::new()] };
+    }
+    FORMATTERS.with(|f| {
+        f[usize::from(all_day)]
+            .get_or_init(|| new_formatter(all_day))
+            .clone()
+    })
+}
+
+fn new_formatter(all_day: bool) -> js_sys::Intl::DateTimeFormat {
     use js_sys::Intl::{
         DateTimeFormatOptions, DayFormat, MonthFormat, NumericFormat, WeekdayFormat,
     };

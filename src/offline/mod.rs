@@ -39,6 +39,7 @@ const PROBE_MS: u64 = 3_000;
 /// A probe unanswered this long counts as "unreachable" (a dead network may never fail).
 const PROBE_TIMEOUT_MS: u32 = 5_000;
 const SAVE_DEBOUNCE_MS: u64 = 400;
+const SW_DELAY_MS: u64 = 1_000;
 
 /// What tabs tell each other: these keys changed on the server.
 #[derive(Serialize, Deserialize)]
@@ -252,7 +253,9 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
         Duration::from_millis(BEAT_MS),
     )
     .ok();
-    browser::register_service_worker();
+    // Once the first screen is up: the worker's precache downloads the whole shell again, which
+    // would compete with the first data request on a cold start.
+    set_timeout(browser::register_service_worker, Duration::from_millis(SW_DELAY_MS));
     on_cleanup(move || {
         on_online.remove();
         on_offline.remove();
