@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use eventual_model::{Event, EventId, Status};
-use eventual_query::use_query;
+use eventual_query::{use_query, QueryResult};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -65,12 +65,10 @@ pub fn ListPage() -> impl IntoView {
         },
     );
     let searching = move || !q.with(|q| q.trim().is_empty());
-    // `data` rebuilds the shown list on every read: read it once per change, here.
-    let list = Memo::new(move |_| events.data.get());
     // Which state to show, as a memo: the list itself is built once and updated in place.
     let view_state = Memo::new(move |_| {
         match (
-            list.with(|d| d.as_ref().map(Vec::is_empty)),
+            events.with_data(|d| d.map(Vec::is_empty)),
             events.error.with(Option::is_some),
         ) {
             (Some(false), _) => ListState::Ready,
@@ -143,7 +141,7 @@ pub fn ListPage() -> impl IntoView {
                 }
                 ListState::Ready => {
                     view! {
-                        <EventList list=list />
+                        <EventList events=events />
                     }
                         .into_any()
                 }
@@ -175,51 +173,81 @@ pub fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoVie
 
 /// The rows, keyed by id: an edit re-renders only its row, a reorder only moves rows.
 #[component]
-fn EventList(list: Memo<Option<Vec<Event>>>) -> impl IntoView {
-    // Built once per list change, so each row finds its event in O(1).
-    let index = Memo::new(move |_| list.with(|l| l.as_deref().map(row_index).unwrap_or_default()));
-    let ids = Memo::new(move |_| {
-        list.with(|l| {
-            l.as_deref()
-                .map(|l| l.iter().map(|e| e.id.clone()).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+fn EventList(events: QueryResult<Vec<Event>, ApiError>) -> impl IntoView {
+    // One signal per row, so a change wakes only the rows whose event changed (not every
+    // row's effects); the list of rows itself changes only when ids come, go or move.
+    let rows = StoredValue::new_local(Rows::default());
+    let order = RwSignal::new(Vec::<Row>::new());
+    let sync = move |list: Option<&Vec<Event>>| {
+        let list = list.map(Vec::as_slice).unwrap_or_default();
+        if let Some(next) = rows.try_update_value(|r| r.sync(list)).flatten() {
+            order.set(next);
+        }
+    };
+    // The first rows are built now, not a tick later.
+    untrack(|| events.with_data(sync));
+    Effect::new(move |_| events.with_data(sync));
     view! {
         <ul class="event-list" aria-label="Events">
-            <For each=move || ids.get() key=EventId::clone let:id>
-                {
-                    let key = id.clone();
-                    // Equal events don't notify: only the edited row's memo wakes its view.
-                    let event = Memo::new(move |_| {
-                        let at = index.with(|ix| ix.get(&key).copied())?;
-                        list.with(|l| l.as_ref()?.get(at).cloned())
-                    });
-                    view! { <EventItem id=id event=event /> }
-                }
+            <For each=move || order.get() key=|row: &Row| row.0.clone() let:row>
+                <EventItem id=row.0 event=RwSignal::from(row.1).read_only() />
             </For>
         </ul>
     }
 }
 
-/// Each event's position in `list`, by id.
-fn row_index(list: &[Event]) -> HashMap<EventId, usize> {
-    list.iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.clone(), i))
-        .collect()
+/// A row: its event's id and a signal holding the event.
+type Row = (EventId, ArcRwSignal<Event>);
+
+/// The rows on screen, in list order.
+#[derive(Default)]
+struct Rows(Vec<Row>);
+
+impl Rows {
+    /// Brings the rows up to `list`, setting only the signals of changed events. Returns the
+    /// new rows when ids came, went or moved (kept rows keep their signals).
+    fn sync(&mut self, list: &[Event]) -> Option<Vec<Row>> {
+        let same_ids =
+            self.0.len() == list.len() && self.0.iter().zip(list).all(|((id, _), e)| *id == e.id);
+        if same_ids {
+            for ((_, row), event) in self.0.iter().zip(list) {
+                update_row(row, event);
+            }
+            return None;
+        }
+        let mut old: HashMap<EventId, ArcRwSignal<Event>> = self.0.drain(..).collect();
+        self.0 = list
+            .iter()
+            .map(|event| {
+                let row = match old.remove(&event.id) {
+                    Some(row) => {
+                        update_row(&row, event);
+                        row
+                    }
+                    None => ArcRwSignal::new(event.clone()),
+                };
+                (event.id.clone(), row)
+            })
+            .collect();
+        Some(self.0.clone())
+    }
+}
+
+/// Sets `row` to `event` unless equal (equal events don't notify).
+fn update_row(row: &ArcRwSignal<Event>, event: &Event) {
+    if row.with_untracked(|shown| shown != event) {
+        row.set(event.clone());
+    }
 }
 
 /// One row, kept in place while its event changes (so focus stays on its status select).
 #[component]
-fn EventItem(id: EventId, event: Memo<Option<Event>>) -> impl IntoView {
+fn EventItem(id: EventId, event: ReadSignal<Event>) -> impl IntoView {
     let actions = expect_context::<Actions>();
     let pending = is_temp(&id);
     let href = crate::config::href(&format!("/events/{id}"));
-    let field = move |f: fn(&Event) -> String| {
-        move || event.with(|e| e.as_ref().map(f).unwrap_or_default())
-    };
-    let status = move || event.with(|e| e.as_ref().map(|e| e.status).unwrap_or_default());
+    let field = move |f: fn(&Event) -> String| move || event.with(f);
+    let status = move || event.with(|e| e.status);
     let class = move || {
         format!(
             "event-item status-{}{}",
@@ -241,11 +269,8 @@ fn EventItem(id: EventId, event: Memo<Option<Event>>) -> impl IntoView {
                     disabled=pending
                     prop:value=move || status().as_str()
                     on:change=move |ev| {
-                        if let (Ok(s), Some(e)) = (
-                            event_target_value(&ev).parse::<Status>(),
-                            event.get_untracked(),
-                        ) {
-                            actions.set_status(&e, s);
+                        if let Ok(s) = event_target_value(&ev).parse::<Status>() {
+                            actions.set_status(&event.get_untracked(), s);
                         }
                     }
                 >
@@ -262,5 +287,55 @@ fn EventItem(id: EventId, event: Memo<Option<Event>>) -> impl IntoView {
                 </select>
             </span>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: &str, title: &str) -> Event {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "title": title, "start": "2026-12-01T09:00:00Z",
+            "end": "2027-01-01T00:00:00Z", "version": 1
+        }))
+        .unwrap()
+    }
+
+    fn ids(rows: &[Row]) -> Vec<&str> {
+        rows.iter().map(|(id, _)| id.as_str()).collect()
+    }
+
+    #[test]
+    fn an_edit_sets_only_its_row_and_keeps_the_rows() {
+        let mut rows = Rows::default();
+        let list = vec![event("1", "a"), event("2", "b"), event("3", "c")];
+        let first = rows.sync(&list).expect("new rows");
+        assert_eq!(ids(&first), ["1", "2", "3"]);
+        assert!(rows.sync(&list).is_none(), "an equal list changes nothing");
+
+        let mut edited = list.clone();
+        edited[1].title = "B".into();
+        assert!(rows.sync(&edited).is_none(), "same ids: no new rows");
+        assert_eq!(first[1].1.with_untracked(|e| e.title.clone()), "B");
+        assert_eq!(first[0].1.get_untracked(), list[0]);
+        assert_eq!(first[2].1.get_untracked(), list[2]);
+    }
+
+    #[test]
+    fn moves_and_removals_keep_the_signals_of_kept_rows() {
+        let mut rows = Rows::default();
+        let first = rows
+            .sync(&[event("1", "a"), event("2", "b"), event("3", "c")])
+            .expect("new rows");
+        let next = rows
+            .sync(&[event("3", "c"), event("4", "d"), event("1", "A")])
+            .expect("ids moved");
+        assert_eq!(ids(&next), ["3", "4", "1"]);
+        assert!(next[0].1 == first[2].1, "row 3 kept its signal");
+        assert!(next[2].1 == first[0].1, "row 1 kept its signal");
+        assert_eq!(next[2].1.with_untracked(|e| e.title.clone()), "A");
+        assert_eq!(next[1].1.with_untracked(|e| e.title.clone()), "d");
+        assert!(rows.sync(&[]).is_some_and(|r| r.is_empty()));
     }
 }

@@ -232,6 +232,20 @@ impl QueryClient {
         self.get_query_data(key)
     }
 
+    /// Runs `f` on the value on screen for `key` by reference (no clone of the data), tracked
+    /// like [`query_data`](Self::query_data). `f` runs outside the cache's borrow, so it may
+    /// use the client.
+    pub fn with_query_data<T: 'static, R>(
+        &self,
+        key: &QueryKey,
+        f: impl FnOnce(Option<&T>) -> R,
+    ) -> R {
+        self.track(key, true);
+        // A cheap handle (`Rc`) to the shown value: the borrow ends before `f` runs.
+        let shown = self.try_with(|i| i.cache.shown(key).cloned()).flatten();
+        f(shown.as_ref().and_then(Value::downcast_ref::<T>))
+    }
+
     /// Whether `key` has a value on screen. Tracked like [`query_data`](Self::query_data).
     pub fn has_query_data(&self, key: &QueryKey) -> bool {
         self.track(key, true);

@@ -40,6 +40,15 @@ impl<T: Send + Sync + 'static, E: Send + Sync + 'static> Clone for QueryResult<T
 impl<T: Send + Sync + 'static, E: Send + Sync + 'static> Copy for QueryResult<T, E> {}
 
 impl<T: Send + Sync + 'static, E: Send + Sync + 'static> QueryResult<T, E> {
+    /// Runs `f` on the value on screen by reference (tracked like `data`, without cloning it):
+    /// for large values read on every change.
+    pub fn with_data<R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R
+    where
+        T: 'static,
+    {
+        self.client.with_query_data(&self.key.get(), f)
+    }
+
     /// Fetches the current key again (no second request if one is in flight).
     pub fn refetch(&self) {
         self.client.refetch(&self.key.get_untracked());
