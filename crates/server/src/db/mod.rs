@@ -1,5 +1,6 @@
 //! SQLite: opening the pool, migrations, the event queries and sample data.
 
+mod busy;
 mod pool;
 mod repo;
 mod seed;

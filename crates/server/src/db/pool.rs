@@ -1,7 +1,6 @@
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::sqlite::{
@@ -10,11 +9,10 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, SqlitePool};
 use tokio::sync::Mutex;
 
+use super::busy::{self, BUSY_TIMEOUT};
+
 /// The `--db` value that selects a private in-memory database.
 pub const MEMORY: &str = ":memory:";
-
-/// How long a statement waits for another connection's write lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An open, migrated database.
 #[derive(Clone, Debug)]
@@ -57,6 +55,7 @@ pub async fn open(spec: &str, max_connections: u32) -> anyhow::Result<Db> {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
+            .test_before_acquire(false)
             .connect_with(opts)
             .await
             .context("opening the in-memory database")?;
@@ -76,6 +75,11 @@ pub async fn open(spec: &str, max_connections: u32) -> anyhow::Result<Db> {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections.max(1))
+            // A local connection cannot silently drop, and each ping is a round trip to the
+            // connection's worker thread.
+            .test_before_acquire(false)
+            // Connections wait for each other's write lock in microseconds (see `busy`).
+            .after_connect(|conn, _| Box::pin(busy::install(conn)))
             .connect_with(opts)
             .await
             .with_context(|| format!("opening the database {}", path.display()))?;
@@ -139,6 +143,44 @@ mod tests {
             .fetch_one(&db.pool)
             .await
             .unwrap();
-        assert_eq!(timeout, 5000);
+        assert_eq!(
+            timeout, 0,
+            "the millisecond-step default handler is replaced"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_waits_for_another_connections_write_lock_then_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("busy.db");
+        let db = open(path.to_str().unwrap(), 2).await.unwrap();
+        let insert = "INSERT INTO events (title, starts_at, starts_ms, ends_at, ends_ms, \
+                      created_at, updated_at) VALUES ('x', '', 0, '', 1, '', '')";
+        // Another process-like connection holds the write lock for a while.
+        let mut other = SqliteConnectOptions::new()
+            .filename(&path)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut other)
+            .await
+            .unwrap();
+        sqlx::query(insert).execute(&mut other).await.unwrap();
+        let pool = db.pool.clone();
+        let write = tokio::spawn(async move { sqlx::query(insert).execute(&pool).await });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(!write.is_finished(), "the pool's write waits for the lock");
+        sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+        let done = tokio::time::timeout(std::time::Duration::from_secs(2), write)
+            .await
+            .expect("the lock is taken soon after it is free")
+            .unwrap();
+        assert_eq!(done.unwrap().rows_affected(), 1);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 2);
     }
 }
