@@ -762,3 +762,33 @@ async fn fetch_errors_surface_keep_data_and_clear_on_success() {
     assert_eq!(q.data.get_untracked(), Some(9));
     owner.cleanup();
 }
+
+#[wasm_bindgen_test]
+async fn with_data_reads_by_reference_tracks_and_may_use_the_client() {
+    let (owner, client) = setup(QueryClientOptions::default());
+    let seen = Rc::new(Cell::new(0usize));
+    let q = owner.with(|| {
+        let q = use_query(
+            || QueryKey::from("r"),
+            |_key, _signal| async { Ok::<_, TestError>(vec![1, 2, 3]) },
+        );
+        let seen = seen.clone();
+        Effect::new(move |_| {
+            let len = q.with_data(|v: Option<&Vec<i32>>| {
+                // The cache is not borrowed while `f` runs.
+                let _ = client.get_query_data::<Vec<i32>>(&QueryKey::from("r"));
+                v.map_or(0, Vec::len)
+            });
+            seen.set(len);
+        });
+        q
+    });
+    assert!(eventually(1000, || seen.get() == 3).await);
+    client.set_query_data(&QueryKey::from("r"), vec![7]);
+    assert!(
+        eventually(1000, || seen.get() == 1).await,
+        "a change re-runs the reader"
+    );
+    assert_eq!(q.with_data(|v| v.cloned()), Some(vec![7]));
+    owner.cleanup();
+}
