@@ -11,6 +11,7 @@ import {
   heading,
   networkDown,
   networkUp,
+  shellCached,
   newEvent,
   noNetwork,
   openEvent,
@@ -22,27 +23,6 @@ import {
 const OFFLINE = 'Offline — changes will be sent when the connection returns';
 const WAITING = 'Waiting for connection';
 const SAVED = 'Showing saved data — may be out of date';
-
-/** Waits until the service worker controls the page and the shell is cached. */
-async function shellCached(page: Page): Promise<void> {
-  await expect
-    .poll(() => page.evaluate(() => !!navigator.serviceWorker?.controller), {
-      message: 'service worker controls the page',
-    })
-    .toBe(true);
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          const names = await caches.keys();
-          let n = 0;
-          for (const name of names) n += (await (await caches.open(name)).keys()).length;
-          return n;
-        }),
-      { message: 'app shell cached' },
-    )
-    .toBeGreaterThan(2);
-}
 
 /** Waits until the last data read is saved for the next visit. */
 async function dataSaved(page: Page, text: string): Promise<void> {

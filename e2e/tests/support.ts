@@ -332,3 +332,24 @@ export async function networkUp(context: BrowserContext): Promise<void> {
   await context.unroute('**/api/**', noNetwork);
   await context.setOffline(false);
 }
+
+/** Waits until the service worker controls the page and the shell is cached. */
+export async function shellCached(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => !!navigator.serviceWorker?.controller), {
+      message: 'service worker controls the page',
+    })
+    .toBe(true);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const names = await caches.keys();
+          let n = 0;
+          for (const name of names) n += (await (await caches.open(name)).keys()).length;
+          return n;
+        }),
+      { message: 'app shell cached' },
+    )
+    .toBeGreaterThan(2);
+}

@@ -39,7 +39,6 @@ const PROBE_MS: u64 = 3_000;
 /// A probe unanswered this long counts as "unreachable" (a dead network may never fail).
 const PROBE_TIMEOUT_MS: u32 = 5_000;
 const SAVE_DEBOUNCE_MS: u64 = 400;
-const SW_DELAY_MS: u64 = 1_000;
 
 /// What tabs tell each other: these keys changed on the server.
 #[derive(Serialize, Deserialize)]
@@ -132,6 +131,21 @@ impl Offline {
         self.set_online(false);
     }
 
+    /// The browser says the network is back: believe it once the server answers (`online`
+    /// fires for any interface coming up, a captive portal included), so queued changes are
+    /// not sent into a network that cannot carry them.
+    fn back_online(&self) {
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let url = format!("{}/events", this.api_base.get_value());
+            if browser::reachable(&url, PROBE_TIMEOUT_MS).await {
+                this.set_online(true);
+            } else {
+                this.probe();
+            }
+        });
+    }
+
     /// Polls the server while offline, for networks that fail without an `offline` event.
     fn probe(&self) {
         if self.probing.get_value() {
@@ -200,7 +214,7 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
     if !online {
         client.pause_mutations();
     }
-    let on_online = window_event_listener_untyped("online", move |_| this.set_online(true));
+    let on_online = window_event_listener_untyped("online", move |_| this.back_online());
     let on_offline = window_event_listener_untyped("offline", move |_| this.set_online(false));
 
     // Saved data first, so re-issued changes show on top of it.
@@ -253,9 +267,7 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
         Duration::from_millis(BEAT_MS),
     )
     .ok();
-    // Once the first screen is up: the worker's precache downloads the whole shell again, which
-    // would compete with the first data request on a cold start.
-    set_timeout(browser::register_service_worker, Duration::from_millis(SW_DELAY_MS));
+    browser::register_service_worker();
     on_cleanup(move || {
         on_online.remove();
         on_offline.remove();
