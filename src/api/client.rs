@@ -156,36 +156,14 @@ impl Api {
 
     /// `POST /events`. `key` (see [`IDEMPOTENCY_KEY`]) makes re-sending the same create safe.
     pub async fn create(&self, input: &EventInput, key: Option<&str>) -> Result<Event, ApiError> {
-        let body = serde_json::to_string(input).map_err(|e| ApiError::Decode(e.to_string()))?;
-        let builder = keyed(Request::post(&self.events_url()), key);
-        let req = with_body(builder, "application/json", body)?;
-        let resp = send_request(req, None).await?;
-        let event: Event = read_json(&resp).await?;
-        self.remember(&event, resp.headers().get("etag"));
-        Ok(event)
+        self.write_event(keyed(Request::post(&self.events_url()), key), input)
+            .await
     }
 
-    /// `PATCH /events/{id}` with a merge patch, `If-Match` when we hold an ETag. Waits for
-    /// earlier writes to the same event so it carries their resulting ETag.
-    pub async fn patch(&self, id: &EventId, patch: &EventPatch) -> Result<Event, ApiError> {
-        self.patch_with(id, patch, || self.etag(id), None).await
-    }
-
-    /// Like [`Api::patch`], with the `If-Match` chosen by `if_match` once earlier writes to
-    /// the event are done (a change saved offline carries the version it was made on).
-    pub async fn patch_with(
-        &self,
-        id: &EventId,
-        patch: &EventPatch,
-        if_match: impl FnOnce() -> Option<String>,
-        key: Option<&str>,
-    ) -> Result<Event, ApiError> {
-        let _turn = self.write_turn(id).await;
-        self.patch_in_turn(id, patch, if_match, key).await
-    }
-
-    /// The PATCH itself, for a caller that already holds this event's [`WriteTurn`] (one
-    /// that keeps its place in line across automatic retries).
+    /// `PATCH /events/{id}` with a merge patch, for a caller that already holds this event's
+    /// [`WriteTurn`] (one that keeps its place in line across automatic retries); `if_match`
+    /// picks the `If-Match` once earlier writes are done (a change saved offline carries the
+    /// version it was made on), `key` is the change's idempotency key.
     pub async fn patch_in_turn(
         &self,
         id: &EventId,
@@ -193,25 +171,14 @@ impl Api {
         if_match: impl FnOnce() -> Option<String>,
         key: Option<&str>,
     ) -> Result<Event, ApiError> {
-        let mut builder = keyed(Request::patch(&self.event_url(id)), key);
-        if let Some(tag) = if_match() {
-            builder = builder.header("If-Match", &tag);
-        }
-        let body = serde_json::to_string(patch).map_err(|e| ApiError::Decode(e.to_string()))?;
-        let req = with_body(builder, "application/json", body)?;
-        let resp = send_request(req, None).await?;
-        let event: Event = read_json(&resp).await?;
-        self.remember(&event, resp.headers().get("etag"));
-        Ok(event)
+        let builder = keyed(Request::patch(&self.event_url(id)), key);
+        self.write_event(preconditioned(builder, if_match()), patch)
+            .await
     }
 
-    /// `DELETE /events/{id}`, `If-Match` when we hold an ETag. A 404 counts as done: the
-    /// event is gone either way.
-    pub async fn delete(&self, id: &EventId) -> Result<(), ApiError> {
-        self.delete_with(id, || self.etag(id), None).await
-    }
-
-    /// Like [`Api::delete`], with the `If-Match` chosen by `if_match` (see [`Api::patch_with`]).
+    /// `DELETE /events/{id}` after earlier writes to the event, with the `If-Match` chosen
+    /// by `if_match` then (see [`Api::patch_in_turn`]). A 404 counts as done: the event is
+    /// gone either way.
     pub async fn delete_with(
         &self,
         id: &EventId,
@@ -219,17 +186,38 @@ impl Api {
         key: Option<&str>,
     ) -> Result<(), ApiError> {
         let _turn = self.write_turn(id).await;
-        let mut builder = keyed(Request::delete(&self.event_url(id)), key);
-        if let Some(tag) = if_match() {
-            builder = builder.header("If-Match", &tag);
-        }
-        match send(builder, None).await {
+        let builder = keyed(Request::delete(&self.event_url(id)), key);
+        match send(preconditioned(builder, if_match()), None).await {
             Ok(_) => {}
             Err(e) if e.is_not_found() => {}
             Err(e) => return Err(e),
         }
         self.forget(id);
         Ok(())
+    }
+}
+
+impl Api {
+    /// Sends `body` as JSON and reads back the event the server stored, remembering its ETag.
+    async fn write_event(
+        &self,
+        builder: RequestBuilder,
+        body: &impl serde::Serialize,
+    ) -> Result<Event, ApiError> {
+        let body = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+        let req = with_body(builder, "application/json", body)?;
+        let resp = send_request(req, None).await?;
+        let event: Event = read_json(&resp).await?;
+        self.remember(&event, resp.headers().get("etag"));
+        Ok(event)
+    }
+}
+
+/// `builder` with `If-Match: tag`, when there is a tag.
+fn preconditioned(builder: RequestBuilder, tag: Option<String>) -> RequestBuilder {
+    match tag {
+        Some(tag) => builder.header("If-Match", &tag),
+        None => builder,
     }
 }
 

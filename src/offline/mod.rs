@@ -122,13 +122,15 @@ impl Offline {
     /// reverts and offers Retry as usual). Resolves once decided, so the failed send is held
     /// (not rolled back) when the answer is "offline".
     async fn network_failed(&self) {
-        if browser::navigator_online() {
-            let url = format!("{}/events", self.api_base.get_value());
-            if browser::reachable(&url, PROBE_TIMEOUT_MS).await {
-                return;
-            }
+        if !(browser::navigator_online() && self.server_answers().await) {
+            self.set_online(false);
         }
-        self.set_online(false);
+    }
+
+    /// Whether the API answers a probe at all (any status), within [`PROBE_TIMEOUT_MS`].
+    async fn server_answers(&self) -> bool {
+        let url = format!("{}/events", self.api_base.get_value());
+        browser::reachable(&url, PROBE_TIMEOUT_MS).await
     }
 
     /// The browser says the network is back: believe it once the server answers (`online`
@@ -137,8 +139,7 @@ impl Offline {
     fn back_online(&self) {
         let this = *self;
         leptos::task::spawn_local(async move {
-            let url = format!("{}/events", this.api_base.get_value());
-            if browser::reachable(&url, PROBE_TIMEOUT_MS).await {
+            if this.server_answers().await {
                 this.set_online(true);
             } else {
                 this.probe();
@@ -159,8 +160,7 @@ impl Offline {
                 if this.online.try_get_untracked() != Some(false) {
                     break;
                 }
-                let url = format!("{}/events", this.api_base.get_value());
-                if browser::navigator_online() && browser::reachable(&url, PROBE_TIMEOUT_MS).await {
+                if browser::navigator_online() && this.server_answers().await {
                     this.set_online(true);
                     break;
                 }

@@ -298,18 +298,8 @@ impl Cache {
                 return false;
             }
         }
-        let seq = self.seq.next();
-        let e = self.entry(key, now);
-        e.base = Some(Base {
-            value,
-            seq,
-            landed: seq,
-            updated_at: now,
-        });
-        e.error = None;
-        e.invalidated = false;
-        self.effects.push(Effect::Status(key.clone()));
-        self.refresh(key);
+        self.entry(key, now).error = None;
+        self.write_here(key, value, now, false, now);
         self.prune_confirmed();
         true
     }
@@ -327,18 +317,31 @@ impl Cache {
         if self.base(key).is_some() {
             return false;
         }
+        self.write_here(key, value, updated_at.min(now), true, now);
+        true
+    }
+
+    /// Data made here rather than fetched: it takes a fresh seq, so no fetch sent before this
+    /// moment can overwrite it; `stale` marks it for refetching.
+    fn write_here(
+        &mut self,
+        key: &QueryKey,
+        value: Value,
+        updated_at: Millis,
+        stale: bool,
+        now: Millis,
+    ) {
         let seq = self.seq.next();
         let e = self.entry(key, now);
         e.base = Some(Base {
             value,
             seq,
             landed: seq,
-            updated_at: updated_at.min(now),
+            updated_at,
         });
-        e.invalidated = true;
+        e.invalidated = stale;
         self.effects.push(Effect::Status(key.clone()));
         self.refresh(key);
-        true
     }
 
     /// Aborts in-flight fetches under `prefix`; their answers will never be written.
