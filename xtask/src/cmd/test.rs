@@ -3,7 +3,7 @@
 use crate::cmd::dist;
 use crate::install::{self, Browser, Needs};
 use crate::process::{self, Service};
-use crate::util::{args::Args, http, paint, paths, say, secs, temp::TempDir};
+use crate::util::{args::Args, disk, http, paint, paths, say, secs, temp::TempDir};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
@@ -155,6 +155,7 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
         return Ok(());
     };
     let total = Instant::now();
+    warn_if_disk_low(root);
     let needs = selection.steps().fold(NONE, |acc, s| acc.union(s.needs));
     let install_started = Instant::now();
     let browser = install::ensure(root, needs)?;
@@ -214,10 +215,34 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
         .find(|(_, o, _)| matches!(o, Outcome::Fail(_)))
     {
         eprintln!();
+        if disk::free_bytes(root).is_ok_and(|free| free < disk::GIB) {
+            say(paint(
+                "31",
+                "the disk is (nearly) full: that alone can fail a build",
+            ));
+        }
         bail!("step `{}` failed: {why}", step.name);
     }
     eprintln!("all {} steps passed", results.len());
     Ok(())
+}
+
+/// A fresh build needs room; say so before it fails with a linker crash far from the cause.
+fn warn_if_disk_low(root: &Path) {
+    match disk::free_bytes(root) {
+        Ok(free) if free < disk::SUITE_NEEDS => say(paint(
+            "33",
+            &format!(
+                "warning: {} free on the disk holding {}; a fresh run writes up to {} \
+                 (target/, dist/, node_modules/)",
+                disk::gib(free),
+                root.display(),
+                disk::gib(disk::SUITE_NEEDS)
+            ),
+        )),
+        Ok(_) => {}
+        Err(e) => say(format!("could not read free disk space: {e}")),
+    }
 }
 
 struct Ctx<'a> {

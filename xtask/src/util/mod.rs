@@ -1,6 +1,7 @@
 //! Small helpers shared by the commands: paths, argument parsing, manifests, HTTP probes.
 
 pub mod args;
+pub mod disk;
 pub mod http;
 pub mod manifest;
 pub mod paths;
