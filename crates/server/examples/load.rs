@@ -3,7 +3,9 @@
 //! ```text
 //! load seed URL COUNT [CONCURRENCY]     create COUNT events (bulk POSTs), print JSON
 //! load run  URL [CONCURRENCY] [MILLIS]  GET /health, GET /events/{id}, PATCH /events/{id}
-//!                                       at CONCURRENCY clients for MILLIS each, print JSON
+//!                                       without and with an Idempotency-Key (as the app
+//!                                       sends it), at CONCURRENCY clients for MILLIS each,
+//!                                       print JSON
 //! ```
 //!
 //! `URL` is the server's base URL (`http://127.0.0.1:PORT`); anything that is not a loopback
@@ -150,6 +152,8 @@ enum Kind {
     Health,
     Get,
     Patch,
+    /// As the app writes: a fresh `Idempotency-Key` per change.
+    KeyedPatch,
 }
 
 impl Kind {
@@ -158,6 +162,7 @@ impl Kind {
             Kind::Health => "GET /api/health",
             Kind::Get => "GET /api/events/{id}",
             Kind::Patch => "PATCH /api/events/{id}",
+            Kind::KeyedPatch => "PATCH /api/events/{id} with Idempotency-Key",
         }
     }
 
@@ -165,13 +170,17 @@ impl Kind {
         let res = match self {
             Kind::Health => http.get(format!("{url}/api/health")).send().await?,
             Kind::Get => http.get(format!("{url}/api/events/{id}")).send().await?,
-            Kind::Patch => {
+            Kind::Patch | Kind::KeyedPatch => {
                 // A new title each time: a real write that bumps the version.
-                http.patch(format!("{url}/api/events/{id}"))
+                let mut req = http
+                    .patch(format!("{url}/api/events/{id}"))
                     .header("content-type", "application/merge-patch+json")
-                    .body(json!({ "title": format!("Load {id} #{i}") }).to_string())
-                    .send()
-                    .await?
+                    .body(json!({ "title": format!("Load {id} #{i}") }).to_string());
+                if matches!(self, Kind::KeyedPatch) {
+                    // Unique per run too: keys outlive the run in the database for 24 h.
+                    req = req.header("idempotency-key", format!("load-{}-{id}-{i}", run_id()));
+                }
+                req.send().await?
             }
         };
         let status = res.status();
@@ -182,6 +191,16 @@ impl Kind {
             Err(format!("{} answered {status}", self.name()).into())
         }
     }
+}
+
+/// This process's start time, naming its keys apart from an earlier run's.
+fn run_id() -> u128 {
+    static ID: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    })
 }
 
 async fn run(
@@ -196,7 +215,7 @@ async fn run(
         ids.push(create(http, url, 90_000 + n).await?);
     }
     let mut scenarios = Vec::new();
-    for kind in [Kind::Health, Kind::Get, Kind::Patch] {
+    for kind in [Kind::Health, Kind::Get, Kind::Patch, Kind::KeyedPatch] {
         scenarios.push(scenario(http, url, &ids, kind, time).await?);
     }
     Ok(

@@ -1,6 +1,6 @@
 use eventual_model::{Event, EventId, EventInput, Status, Timestamp};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::{Executor, Row, Sqlite, SqlitePool};
 use time::OffsetDateTime;
 
 use super::Db;
@@ -106,38 +106,12 @@ impl Repo {
 
     /// One event, if it exists.
     pub async fn get(&self, id: i64) -> sqlx::Result<Option<Event>> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(event_from_row)
-            .transpose()
+        get(&self.pool, id).await
     }
 
     /// Store a new event at version 1 with fresh timestamps.
     pub async fn insert(&self, input: &EventInput) -> sqlx::Result<Event> {
-        let now = now();
-        let row = sqlx::query(&format!(
-            "INSERT INTO events (title, description, location, starts_at, starts_ms, ends_at, \
-             ends_ms, all_day, status, version, created_at, updated_at, search) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING {COLUMNS}"
-        ))
-        .bind(&input.title)
-        .bind(&input.description)
-        .bind(&input.location)
-        .bind(input.start.to_string())
-        .bind(input.start.unix_millis())
-        .bind(input.end.to_string())
-        .bind(input.end.unix_millis())
-        .bind(input.all_day)
-        .bind(input.status.as_str())
-        .bind(now.to_string())
-        .bind(now.to_string())
-        .bind(search_text(&searchable(input)))
-        .fetch_one(&self.pool)
-        .await?;
-        event_from_row(&row)
+        insert(&self.pool, input).await
     }
 
     /// Replace the writable fields only if the event is still at `version`; `None` when it
@@ -148,39 +122,12 @@ impl Repo {
         version: u64,
         input: &EventInput,
     ) -> sqlx::Result<Option<Event>> {
-        let now = now();
-        let row = sqlx::query(&format!(
-            "UPDATE events SET title = ?, description = ?, location = ?, starts_at = ?, \
-             starts_ms = ?, ends_at = ?, ends_ms = ?, all_day = ?, status = ?, \
-             version = version + 1, updated_at = ?, search = ? \
-             WHERE id = ? AND version = ? RETURNING {COLUMNS}"
-        ))
-        .bind(&input.title)
-        .bind(&input.description)
-        .bind(&input.location)
-        .bind(input.start.to_string())
-        .bind(input.start.unix_millis())
-        .bind(input.end.to_string())
-        .bind(input.end.unix_millis())
-        .bind(input.all_day)
-        .bind(input.status.as_str())
-        .bind(now.to_string())
-        .bind(search_text(&searchable(input)))
-        .bind(id)
-        .bind(version_param(version))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(event_from_row).transpose()
+        update_if_version(&self.pool, id, version, input).await
     }
 
     /// Delete only if the event is still at `version`; false when it is gone or moved on.
     pub async fn delete_if_version(&self, id: i64, version: u64) -> sqlx::Result<bool> {
-        let done = sqlx::query("DELETE FROM events WHERE id = ? AND version = ?")
-            .bind(id)
-            .bind(version_param(version))
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        delete_if_version(&self.pool, id, version).await
     }
 
     /// How many events are stored.
@@ -190,6 +137,97 @@ impl Repo {
             .await?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
+}
+
+// The queries, on the pool or inside a held transaction (see `held`).
+
+/// One event, if it exists.
+pub(super) async fn get<'e>(
+    ex: impl Executor<'e, Database = Sqlite>,
+    id: i64,
+) -> sqlx::Result<Option<Event>> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?
+        .as_ref()
+        .map(event_from_row)
+        .transpose()
+}
+
+/// Store a new event at version 1 with fresh timestamps.
+pub(super) async fn insert<'e>(
+    ex: impl Executor<'e, Database = Sqlite>,
+    input: &EventInput,
+) -> sqlx::Result<Event> {
+    let now = now();
+    let row = sqlx::query(&format!(
+        "INSERT INTO events (title, description, location, starts_at, starts_ms, ends_at, \
+             ends_ms, all_day, status, version, created_at, updated_at, search) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING {COLUMNS}"
+    ))
+    .bind(&input.title)
+    .bind(&input.description)
+    .bind(&input.location)
+    .bind(input.start.to_string())
+    .bind(input.start.unix_millis())
+    .bind(input.end.to_string())
+    .bind(input.end.unix_millis())
+    .bind(input.all_day)
+    .bind(input.status.as_str())
+    .bind(now.to_string())
+    .bind(now.to_string())
+    .bind(search_text(&searchable(input)))
+    .fetch_one(ex)
+    .await?;
+    event_from_row(&row)
+}
+
+/// Replace the writable fields only if the event is still at `version`; `None` when it
+/// is gone or has moved on.
+pub(super) async fn update_if_version<'e>(
+    ex: impl Executor<'e, Database = Sqlite>,
+    id: i64,
+    version: u64,
+    input: &EventInput,
+) -> sqlx::Result<Option<Event>> {
+    let now = now();
+    let row = sqlx::query(&format!(
+        "UPDATE events SET title = ?, description = ?, location = ?, starts_at = ?, \
+             starts_ms = ?, ends_at = ?, ends_ms = ?, all_day = ?, status = ?, \
+             version = version + 1, updated_at = ?, search = ? \
+             WHERE id = ? AND version = ? RETURNING {COLUMNS}"
+    ))
+    .bind(&input.title)
+    .bind(&input.description)
+    .bind(&input.location)
+    .bind(input.start.to_string())
+    .bind(input.start.unix_millis())
+    .bind(input.end.to_string())
+    .bind(input.end.unix_millis())
+    .bind(input.all_day)
+    .bind(input.status.as_str())
+    .bind(now.to_string())
+    .bind(search_text(&searchable(input)))
+    .bind(id)
+    .bind(version_param(version))
+    .fetch_optional(ex)
+    .await?;
+    row.as_ref().map(event_from_row).transpose()
+}
+
+/// Delete only if the event is still at `version`; false when it is gone or moved on.
+pub(super) async fn delete_if_version<'e>(
+    ex: impl Executor<'e, Database = Sqlite>,
+    id: i64,
+    version: u64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM events WHERE id = ? AND version = ?")
+        .bind(id)
+        .bind(version_param(version))
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The version stored on an event read from this database.

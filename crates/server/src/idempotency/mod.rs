@@ -21,8 +21,9 @@ use sqlx::SqlitePool;
 
 pub use key::IdempotencyKey;
 use locks::KeyedLocks;
-use store::{now_ms, Fingerprint, Record, SavedResponse, Store};
+use store::{now_ms, Fingerprint, KeyTable, Record, SavedResponse};
 
+use crate::db::HeldTx;
 use crate::extract::{too_large, BODY_LIMIT};
 use crate::problem::{sanitize, types, ApiError};
 
@@ -32,10 +33,11 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The response header marking an answer replayed from an earlier request.
 pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
-/// The state behind [`middleware`]: the table and the per-key locks.
+/// The state behind [`middleware`]: the database, the table and the per-key locks.
 #[derive(Debug)]
 pub struct Idempotency {
-    store: Store,
+    pool: SqlitePool,
+    table: KeyTable,
     locks: KeyedLocks,
 }
 
@@ -43,7 +45,8 @@ impl Idempotency {
     /// Keys kept in the database behind `pool`.
     pub fn new(pool: SqlitePool) -> Idempotency {
         Idempotency {
-            store: Store::new(pool),
+            pool,
+            table: KeyTable::default(),
             locks: KeyedLocks::default(),
         }
     }
@@ -98,39 +101,81 @@ pub async fn middleware(
         path,
         body: body.clone(),
     };
-    let guard = idem.locks.lock(key.as_str()).await;
-    match idem.store.find(&key, now_ms()).await {
-        Err(e) => return ApiError::from(e).into_response(),
-        Ok(Some(record)) if record.request == request => return replay(record.response),
-        Ok(Some(_)) => return reused(&key).into_response(),
-        Ok(None) => {}
-    }
     let req = Request::from_parts(parts, Body::from(body));
-    // Spawned so the answer is recorded even when this request is dropped (timeout, client
-    // gone) after the handler committed; the key stays locked until it is.
-    let task = tokio::spawn(async move {
-        let _guard = guard;
-        let res = next.run(req).await;
-        if !res.status().is_success() {
-            return res;
-        }
-        let (parts, body) = res.into_parts();
-        let bytes = match body.collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) => return ApiError::internal(e).into_response(),
-        };
-        if let Some(response) = SavedResponse::capture(&parts, bytes.clone()) {
-            let record = Record { request, response };
-            if let Err(e) = idem.store.save(&key, &record, now_ms()).await {
-                // The write is done either way; the client must still hear about it.
-                tracing::error!(error = %e, "could not record an idempotency key");
-            }
-        }
-        Response::from_parts(parts, Body::from(bytes))
-    });
+    // Spawned so a request, once read, is carried through to a settled transaction even when
+    // its client stops waiting (timeout, connection gone): the re-send then finds its answer.
+    let task = tokio::spawn(async move { once(&idem, key, request, req, next).await });
     match task.await {
         Ok(res) => res,
         Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+/// Run `req` unless `key` already has an answer: the key check, the handler's writes and the
+/// answer's record share one transaction.
+async fn once(
+    idem: &Idempotency,
+    key: IdempotencyKey,
+    request: Fingerprint,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    // The in-process lock only spares same-key requests a wait on SQLite's write lock; the
+    // transaction is what makes one effect per key, across processes too.
+    let _guard = idem.locks.lock(key.as_str()).await;
+    let held = match HeldTx::begin(&idem.pool).await {
+        Ok(held) => held,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let found = held
+        .with(async |c| idem.table.find(c, &key, now_ms()).await)
+        .await;
+    let refusal = match found {
+        Err(e) => Some(ApiError::from(e).into_response()),
+        Ok(Some(record)) if record.request == request => Some(replay(record.response)),
+        Ok(Some(_)) => Some(reused(&key).into_response()),
+        Ok(None) => None,
+    };
+    if let Some(res) = refusal {
+        end(held.rollback().await);
+        return res;
+    }
+    req.extensions_mut().insert(held.clone());
+    let res = next.run(req).await;
+    if !res.status().is_success() {
+        end(held.rollback().await);
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let bytes = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            end(held.rollback().await);
+            return ApiError::internal(e).into_response();
+        }
+    };
+    if let Some(response) = SavedResponse::capture(&parts, bytes.clone()) {
+        let record = Record { request, response };
+        let saved = held
+            .with(async |c| idem.table.save(c, &key, &record, now_ms()).await)
+            .await;
+        if let Err(e) = saved {
+            // Not recorded means not written: the write goes with it, so a re-send applies
+            // it once instead of never being recognised.
+            end(held.rollback().await);
+            return ApiError::internal(e).into_response();
+        }
+    }
+    match held.commit().await {
+        Ok(()) => Response::from_parts(parts, Body::from(bytes)),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Log a failed rollback (SQLite also rolls back when the connection next begins).
+fn end(rolled_back: sqlx::Result<()>) {
+    if let Err(e) = rolled_back {
+        tracing::error!(error = %e, "could not roll back an idempotent write");
     }
 }
 

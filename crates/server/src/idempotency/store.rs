@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::{header, response, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
 use super::IdempotencyKey;
@@ -71,31 +71,28 @@ pub struct Record {
     pub response: SavedResponse,
 }
 
-/// Reads and writes `idempotency_keys`.
-#[derive(Debug)]
-pub struct Store {
-    pool: SqlitePool,
+/// Reads and writes `idempotency_keys` on the connection it is given (the write's own
+/// transaction), and remembers when it last purged.
+#[derive(Debug, Default)]
+pub struct KeyTable {
     last_purge: Mutex<Option<Instant>>,
 }
 
-impl Store {
-    /// The table in an opened, migrated database.
-    pub fn new(pool: SqlitePool) -> Store {
-        Store {
-            pool,
-            last_purge: Mutex::new(None),
-        }
-    }
-
+impl KeyTable {
     /// The unexpired record for `key`, if any.
-    pub async fn find(&self, key: &IdempotencyKey, now_ms: i64) -> sqlx::Result<Option<Record>> {
+    pub async fn find(
+        &self,
+        conn: &mut SqliteConnection,
+        key: &IdempotencyKey,
+        now_ms: i64,
+    ) -> sqlx::Result<Option<Record>> {
         let row = sqlx::query(
             "SELECT method, path, request_body, status, content_type, etag, location, \
              response_body FROM idempotency_keys WHERE key = ? AND created_ms > ?",
         )
         .bind(key.as_str())
         .bind(expired_before(now_ms))
-        .fetch_optional(&self.pool)
+        .fetch_optional(conn)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let bad = |col: &str, e: String| sqlx::Error::ColumnDecode {
@@ -135,6 +132,7 @@ impl Store {
     /// Remember `record` for `key` (replacing an expired one), purging old rows now and then.
     pub async fn save(
         &self,
+        conn: &mut SqliteConnection,
         key: &IdempotencyKey,
         record: &Record,
         now_ms: i64,
@@ -167,24 +165,15 @@ impl Store {
         .bind(header(&header::LOCATION))
         .bind(record.response.body.as_ref())
         .bind(now_ms)
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
         if self.purge_due() {
-            let n = self.purge_expired(now_ms).await?;
+            let n = purge_expired(conn, now_ms).await?;
             if n > 0 {
                 tracing::debug!(deleted = n, "expired idempotency keys purged");
             }
         }
         Ok(())
-    }
-
-    /// Delete every record older than [`KEY_TTL`]; returns how many went.
-    pub async fn purge_expired(&self, now_ms: i64) -> sqlx::Result<u64> {
-        let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_ms <= ?")
-            .bind(expired_before(now_ms))
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
     }
 
     /// True at most once per [`PURGE_EVERY`] (and on the first save after start).
@@ -196,6 +185,15 @@ impl Store {
         }
         due
     }
+}
+
+/// Delete every record older than [`KEY_TTL`]; returns how many went.
+pub async fn purge_expired(conn: &mut SqliteConnection, now_ms: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_ms <= ?")
+        .bind(expired_before(now_ms))
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// The current time in UTC milliseconds, as `created_ms` holds it.
@@ -229,51 +227,52 @@ mod tests {
         }
     }
 
-    async fn store() -> Store {
+    async fn table() -> (KeyTable, sqlx::pool::PoolConnection<sqlx::Sqlite>) {
         let db = crate::db::open(crate::db::MEMORY, 1).await.unwrap();
-        Store::new(db.pool)
+        (KeyTable::default(), db.pool.acquire().await.unwrap())
     }
 
     #[tokio::test]
     async fn a_saved_record_reads_back_until_it_expires() {
-        let s = store().await;
+        let (s, mut c) = table().await;
         let k = IdempotencyKey::parse(b"k").unwrap();
         let t0 = now_ms();
-        assert_eq!(s.find(&k, t0).await.unwrap(), None);
-        s.save(&k, &record("{}"), t0).await.unwrap();
-        assert_eq!(s.find(&k, t0).await.unwrap(), Some(record("{}")));
+        assert_eq!(s.find(&mut c, &k, t0).await.unwrap(), None);
+        s.save(&mut c, &k, &record("{}"), t0).await.unwrap();
+        assert_eq!(s.find(&mut c, &k, t0).await.unwrap(), Some(record("{}")));
         let ttl = KEY_TTL.as_millis() as i64;
-        assert!(s.find(&k, t0 + ttl - 1).await.unwrap().is_some());
-        assert_eq!(s.find(&k, t0 + ttl).await.unwrap(), None, "expired");
+        assert!(s.find(&mut c, &k, t0 + ttl - 1).await.unwrap().is_some());
+        assert_eq!(s.find(&mut c, &k, t0 + ttl).await.unwrap(), None, "expired");
         // An expired key is free again.
-        s.save(&k, &record("{\"a\":1}"), t0 + ttl).await.unwrap();
+        s.save(&mut c, &k, &record("{\"a\":1}"), t0 + ttl)
+            .await
+            .unwrap();
         assert_eq!(
-            s.find(&k, t0 + ttl).await.unwrap(),
+            s.find(&mut c, &k, t0 + ttl).await.unwrap(),
             Some(record("{\"a\":1}"))
         );
     }
 
     #[tokio::test]
     async fn purge_deletes_only_expired_rows_and_runs_at_most_once_a_minute() {
-        let s = store().await;
+        let (s, mut c) = table().await;
         let ttl = KEY_TTL.as_millis() as i64;
         let t0 = now_ms();
         let (old, new) = (
             IdempotencyKey::parse(b"old").unwrap(),
             IdempotencyKey::parse(b"new").unwrap(),
         );
-        s.save(&old, &record(""), t0 - ttl - 1).await.unwrap();
-        s.save(&new, &record(""), t0).await.unwrap();
-        let count = || async {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM idempotency_keys")
-                .fetch_one(&s.pool)
-                .await
-                .unwrap()
-        };
-        assert_eq!(count().await, 2, "the second save was within the minute");
-        assert_eq!(s.purge_expired(t0).await.unwrap(), 1);
-        assert_eq!(count().await, 1);
-        assert!(s.find(&new, t0).await.unwrap().is_some());
+        s.save(&mut c, &old, &record(""), t0 - ttl - 1)
+            .await
+            .unwrap();
+        s.save(&mut c, &new, &record(""), t0).await.unwrap();
+        let count = "SELECT COUNT(*) FROM idempotency_keys";
+        let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *c).await.unwrap();
+        assert_eq!(n, 2, "the second save was within the minute");
+        assert_eq!(purge_expired(&mut c, t0).await.unwrap(), 1);
+        let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *c).await.unwrap();
+        assert_eq!(n, 1);
+        assert!(s.find(&mut c, &new, t0).await.unwrap().is_some());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use axum::Json;
 use eventual_model::{validate, Event, EventInput, EventPatch, PatchError};
 
 use super::AppState;
-use crate::db::{Repo, WriteOutcome};
+use crate::db::{Store, WriteOutcome};
 use crate::extract::{ApiJson, IdPath, ListParams, Precondition};
 use crate::problem::{etag, ApiError};
 
@@ -41,10 +41,11 @@ pub async fn get_one(State(s): State<AppState>, IdPath(id): IdPath) -> Result<Re
 
 pub async fn create(
     State(s): State<AppState>,
+    mut store: Store,
     ApiJson(body): ApiJson<EventPatch>,
 ) -> Result<Response, ApiError> {
     let input = checked(body.into_input())?;
-    let event = s.repo.insert(&input).await?;
+    let event = store.insert(&input).await?;
     let location = format!("{}/events/{}", s.prefix, event.id);
     let location = HeaderValue::from_str(&location).map_err(ApiError::internal)?;
     Ok((
@@ -56,36 +57,36 @@ pub async fn create(
 }
 
 pub async fn patch(
-    State(s): State<AppState>,
+    mut store: Store,
     IdPath(id): IdPath,
     pre: Precondition,
     ApiJson(body): ApiJson<EventPatch>,
 ) -> Result<Response, ApiError> {
-    let event = modify(&s.repo, id, &pre, |current| body.apply(&current.input())).await?;
+    let event = modify(&mut store, id, &pre, |current| body.apply(&current.input())).await?;
     Ok(Tagged(event).into_response())
 }
 
 pub async fn put(
-    State(s): State<AppState>,
+    mut store: Store,
     IdPath(id): IdPath,
     pre: Precondition,
     ApiJson(body): ApiJson<EventPatch>,
 ) -> Result<Response, ApiError> {
-    let event = modify(&s.repo, id, &pre, |_| body.into_input()).await?;
+    let event = modify(&mut store, id, &pre, |_| body.into_input()).await?;
     Ok(Tagged(event).into_response())
 }
 
 pub async fn delete(
-    State(s): State<AppState>,
+    mut store: Store,
     IdPath(id): IdPath,
     pre: Precondition,
 ) -> Result<StatusCode, ApiError> {
     for _ in 0..MAX_ATTEMPTS {
-        let version = match current(&s.repo, id, &pre).await? {
+        let version = match current(&mut store, id, &pre).await? {
             WriteOutcome::Done(e) => crate::db::stored_version(&e),
             other => return Err(refusal(other)),
         };
-        if s.repo.delete_if_version(id, version).await? {
+        if store.delete_if_version(id, version).await? {
             return Ok(StatusCode::NO_CONTENT);
         }
     }
@@ -96,13 +97,13 @@ pub async fn delete(
 /// still current; on a lost race start over, so the precondition is judged against the event
 /// that is actually replaced (a pinned version then fails with 412, never a lost update).
 async fn modify(
-    repo: &Repo,
+    store: &mut Store,
     id: i64,
     pre: &Precondition,
     make: impl Fn(&Event) -> Result<EventInput, PatchError>,
 ) -> Result<Event, ApiError> {
     for _ in 0..MAX_ATTEMPTS {
-        let current = match current(repo, id, pre).await? {
+        let current = match current(store, id, pre).await? {
             WriteOutcome::Done(e) => e,
             other => return Err(refusal(other)),
         };
@@ -112,7 +113,7 @@ async fn modify(
             return Ok(current);
         }
         let version = crate::db::stored_version(&current);
-        if let Some(updated) = repo.update_if_version(id, version, &input).await? {
+        if let Some(updated) = store.update_if_version(id, version, &input).await? {
             return Ok(updated);
         }
     }
@@ -121,11 +122,11 @@ async fn modify(
 
 /// The event as it is now, if it exists and meets the precondition.
 async fn current(
-    repo: &Repo,
+    store: &mut Store,
     id: i64,
     pre: &Precondition,
 ) -> Result<WriteOutcome<Event>, ApiError> {
-    Ok(match repo.get(id).await? {
+    Ok(match store.get(id).await? {
         None => WriteOutcome::NotFound,
         Some(e) if !pre.matches(crate::db::stored_version(&e)) => WriteOutcome::Conflict {
             current: crate::db::stored_version(&e),

@@ -139,6 +139,86 @@ async fn ten_concurrent_posts_with_one_key_create_one_event() {
     assert_eq!(app.repo.count().await.unwrap(), 1);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_on_one_file_apply_a_key_once() {
+    // Two processes' worth of state: each has its own pool and its own in-process key locks,
+    // so only the database can keep them from both applying the change.
+    let dir = tempfile::tempdir().unwrap();
+    let (args, a) = file_app(&dir).await;
+    let b = open(args).await;
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let app = if i % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move {
+                app.json(
+                    Method::POST,
+                    "/api/events",
+                    &[key("shared-change")],
+                    &event("Two servers"),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    assert!(answers.iter().all(|r| r.status == StatusCode::CREATED));
+    let first: Vec<_> = answers
+        .iter()
+        .filter(|r| r.header(REPLAYED).is_none())
+        .collect();
+    assert_eq!(first.len(), 1, "exactly one request applied the change");
+    for again in answers.iter().filter(|r| r.header(REPLAYED).is_some()) {
+        assert_same_answer(first[0], again);
+    }
+    assert_eq!(a.repo.count().await.unwrap(), 1);
+    assert_eq!(b.repo.count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_write_whose_key_cannot_be_recorded_is_not_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, app) = file_app(&dir).await;
+    // The key's record fails after the handler's insert succeeded (a full disk, a crash).
+    sqlx::query(
+        "CREATE TRIGGER refuse_keys BEFORE INSERT ON idempotency_keys \
+         BEGIN SELECT RAISE(FAIL, 'disk full'); END",
+    )
+    .execute(app.repo.pool())
+    .await
+    .unwrap();
+    app.json(Method::POST, "/api/events", &[key("k")], &event("A"))
+        .await
+        .problem(500);
+    let patch = app
+        .json(
+            Method::PATCH,
+            "/api/events/1",
+            &[key("p")],
+            &json!({"title": "B"}),
+        )
+        .await;
+    assert_eq!(patch.status, StatusCode::NOT_FOUND, "the insert was undone");
+    assert_eq!(app.repo.count().await.unwrap(), 0);
+    sqlx::query("DROP TRIGGER refuse_keys")
+        .execute(app.repo.pool())
+        .await
+        .unwrap();
+    // The re-send is applied as new, once.
+    let again = app
+        .json(Method::POST, "/api/events", &[key("k")], &event("A"))
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.header(REPLAYED), None);
+    let replay = app
+        .json(Method::POST, "/api/events", &[key("k")], &event("A"))
+        .await;
+    assert_same_answer(&again, &replay);
+    assert_eq!(app.repo.count().await.unwrap(), 1);
+}
+
 #[tokio::test]
 async fn a_patch_re_sent_with_its_old_if_match_replays_instead_of_412() {
     let app = app().await;
