@@ -18,13 +18,26 @@ type Slot = Option<Transaction<'static, Sqlite>>;
 
 /// The shared transaction, as the request carries it (an extension).
 #[derive(Clone, Debug)]
-pub struct HeldTx(Arc<Mutex<Slot>>);
+pub struct HeldTx {
+    slot: Arc<Mutex<Slot>>,
+    turn: Arc<std::sync::Mutex<Option<OwnedMutexGuard<()>>>>,
+}
+
+/// This process's queue for held transactions: one at a time asks SQLite for its write lock,
+/// the rest wait in FIFO order without spinning in the busy handler (which, with a lock held
+/// over several statements, starved the holder of CPU: 8x less throughput when measured).
+#[derive(Clone, Debug, Default)]
+pub struct WriteTurns(Arc<Mutex<()>>);
 
 impl HeldTx {
-    /// Take the database's write lock and begin.
-    pub async fn begin(pool: &SqlitePool) -> sqlx::Result<HeldTx> {
+    /// Wait for this process's turn, take the database's write lock and begin.
+    pub async fn begin(pool: &SqlitePool, turns: &WriteTurns) -> sqlx::Result<HeldTx> {
+        let turn = turns.0.clone().lock_owned().await;
         let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(HeldTx(Arc::new(Mutex::new(Some(tx)))))
+        Ok(HeldTx {
+            slot: Arc::new(Mutex::new(Some(tx))),
+            turn: Arc::new(std::sync::Mutex::new(Some(turn))),
+        })
     }
 
     /// Run `f` on the transaction's connection (the handler must have let it go).
@@ -32,24 +45,33 @@ impl HeldTx {
         &self,
         f: impl AsyncFnOnce(&mut SqliteConnection) -> sqlx::Result<R>,
     ) -> sqlx::Result<R> {
-        let mut slot = self.0.lock().await;
+        let mut slot = self.slot.lock().await;
         f(connection(&mut slot)?).await
     }
 
     /// Commit what the handler and the layer wrote.
     pub async fn commit(self) -> sqlx::Result<()> {
-        match self.0.lock().await.take() {
+        let done = match self.slot.lock().await.take() {
             Some(tx) => tx.commit().await,
             None => Err(finished()),
-        }
+        };
+        self.next_turn();
+        done
     }
 
     /// Undo everything (dropping the transaction would too, but later and silently).
     pub async fn rollback(self) -> sqlx::Result<()> {
-        match self.0.lock().await.take() {
+        let done = match self.slot.lock().await.take() {
             Some(tx) => tx.rollback().await,
             None => Ok(()),
-        }
+        };
+        self.next_turn();
+        done
+    }
+
+    /// Let the next held transaction of this process begin (clones may outlive this one).
+    fn next_turn(&self) {
+        self.turn.lock().unwrap_or_else(|p| p.into_inner()).take();
     }
 }
 
@@ -75,7 +97,7 @@ impl Store {
     /// The request's held transaction if it has one, else the pool.
     pub async fn new(repo: &Repo, held: Option<&HeldTx>) -> Store {
         match held {
-            Some(h) => Store::Held(h.0.clone().lock_owned().await),
+            Some(h) => Store::Held(h.slot.clone().lock_owned().await),
             None => Store::Pool(repo.clone()),
         }
     }
@@ -117,5 +139,47 @@ impl Store {
             Store::Pool(r) => r.delete_if_version(id, version).await,
             Store::Held(slot) => repo::delete_if_version(connection(slot)?, id, version).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::db::{open, sample_events};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn held_writes_commit_or_roll_back_together_and_take_turns() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(dir.path().join("held.db").to_str().unwrap(), 4)
+            .await
+            .unwrap();
+        let repo = Repo::new(db.clone());
+        let turns = WriteTurns::default();
+        let input = sample_events(time::OffsetDateTime::now_utc()).remove(0);
+
+        let first = HeldTx::begin(&db.pool, &turns).await.unwrap();
+        let mut store = Store::new(&repo, Some(&first)).await;
+        let made = store.insert(&input).await.unwrap();
+        assert_eq!(store.get(1).await.unwrap(), Some(made), "seen inside");
+        drop(store);
+        assert_eq!(repo.count().await.unwrap(), 0, "not seen outside yet");
+        let second = tokio::spawn({
+            let (pool, turns) = (db.pool.clone(), turns.clone());
+            async move { HeldTx::begin(&pool, &turns).await.unwrap() }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!second.is_finished(), "the next transaction waits its turn");
+        first.rollback().await.unwrap();
+        let second = second.await.unwrap();
+        assert_eq!(repo.count().await.unwrap(), 0, "rolled back");
+        Store::new(&repo, Some(&second))
+            .await
+            .insert(&input)
+            .await
+            .unwrap();
+        second.commit().await.unwrap();
+        assert_eq!(repo.count().await.unwrap(), 1, "committed");
     }
 }

@@ -3,10 +3,10 @@
 //! of being applied again.
 //!
 //! - functional core: [`key`] (header grammar), [`store::Fingerprint`] equality;
-//! - shell: [`locks`] (one request per key at a time), [`store`] (SQLite), [`middleware`].
+//! - shell: [`store`] (SQLite), [`middleware`], which runs a keyed write inside a
+//!   [`HeldTx`] so its check, its effect and its record commit together.
 
 pub mod key;
-pub mod locks;
 pub mod store;
 
 use std::sync::Arc;
@@ -20,10 +20,9 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use sqlx::SqlitePool;
 
 pub use key::IdempotencyKey;
-use locks::KeyedLocks;
 use store::{now_ms, Fingerprint, KeyTable, Record, SavedResponse};
 
-use crate::db::HeldTx;
+use crate::db::{HeldTx, WriteTurns};
 use crate::extract::{too_large, BODY_LIMIT};
 use crate::problem::{sanitize, types, ApiError};
 
@@ -33,12 +32,12 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The response header marking an answer replayed from an earlier request.
 pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
-/// The state behind [`middleware`]: the database, the table and the per-key locks.
+/// The state behind [`middleware`]: the database, its write turns and the key table.
 #[derive(Debug)]
 pub struct Idempotency {
     pool: SqlitePool,
+    turns: WriteTurns,
     table: KeyTable,
-    locks: KeyedLocks,
 }
 
 impl Idempotency {
@@ -46,14 +45,9 @@ impl Idempotency {
     pub fn new(pool: SqlitePool) -> Idempotency {
         Idempotency {
             pool,
+            turns: WriteTurns::default(),
             table: KeyTable::default(),
-            locks: KeyedLocks::default(),
         }
-    }
-
-    /// How many keys have a request running or waiting (0 when idle).
-    pub fn keys_in_use(&self) -> usize {
-        self.locks.len()
     }
 }
 
@@ -120,10 +114,8 @@ async fn once(
     mut req: Request,
     next: Next,
 ) -> Response {
-    // The in-process lock only spares same-key requests a wait on SQLite's write lock; the
-    // transaction is what makes one effect per key, across processes too.
-    let _guard = idem.locks.lock(key.as_str()).await;
-    let held = match HeldTx::begin(&idem.pool).await {
+    // A same-key copy waits here for the first one's commit, then finds its record.
+    let held = match HeldTx::begin(&idem.pool, &idem.turns).await {
         Ok(held) => held,
         Err(e) => return ApiError::from(e).into_response(),
     };
