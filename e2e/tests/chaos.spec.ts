@@ -93,8 +93,12 @@ test('chaos: seeded edits under failures and latency end with screen = server', 
     const target = open !== null && random() < 0.5 ? open : Math.floor(random() * EVENTS);
     if (target !== open) {
       if (open !== null) {
-        await closeToasts(page);
-        await page.getByRole('link', { name: 'Back to events', exact: true }).click();
+        // A failure toast may land over the link between closing toasts and clicking, and the
+        // pointer resting on it pauses its countdown (by design): close and click again.
+        await expect(async () => {
+          await closeToasts(page);
+          await page.getByRole('link', { name: 'Back to events', exact: true }).click({ timeout: 2_000 });
+        }).toPass({ timeout: 30_000 });
       }
       await eventList(page).getByRole('link', { name: byPrefix[target] }).click();
       await expect(heading(page)).toHaveText(byPrefix[target]);
