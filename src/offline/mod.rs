@@ -267,7 +267,7 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
         Duration::from_millis(BEAT_MS),
     )
     .ok();
-    browser::register_service_worker();
+    browser::register_service_worker_after_load();
     on_cleanup(move || {
         on_online.remove();
         on_offline.remove();
