@@ -8,10 +8,12 @@
 //! This handler first yields, then sleeps 25 µs growing to at most [`MAX_NAP`], and gives up
 //! (`SQLITE_BUSY`) after about [`BUSY_TIMEOUT`] in all, as `busy_timeout` would.
 //!
-//! Writes are deliberately not funnelled through one in-process FIFO writer instead: the
-//! handlers read the event, then write it only if its version is unchanged, so a strict queue
-//! makes N racers on one event need N rounds (20 unpinned PATCHes would exhaust their retries),
-//! whereas here a racer that just re-read usually wins the next free lock.
+//! Writes without an `Idempotency-Key` are deliberately not funnelled through one in-process
+//! FIFO writer instead: they read the event, then write it only if its version is unchanged,
+//! so a strict queue makes N racers on one event need N rounds (20 unpinned PATCHes would
+//! exhaust their retries), whereas here a racer that just re-read usually wins the next free
+//! lock. Keyed writes do queue (`held::WriteTurns`): their read and write share one
+//! transaction, so they never lose a race and need no retry.
 
 use std::os::raw::{c_int, c_void};
 use std::time::Duration;

@@ -14,14 +14,18 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::{repo, Repo};
 
-type Slot = Option<Transaction<'static, Sqlite>>;
+/// An open transaction and this process's write turn, which ends with it.
+#[derive(Debug)]
+pub struct Open {
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+type Slot = Option<Open>;
 
 /// The shared transaction, as the request carries it (an extension).
 #[derive(Clone, Debug)]
-pub struct HeldTx {
-    slot: Arc<Mutex<Slot>>,
-    turn: Arc<std::sync::Mutex<Option<OwnedMutexGuard<()>>>>,
-}
+pub struct HeldTx(Arc<Mutex<Slot>>);
 
 /// This process's queue for held transactions: one at a time asks SQLite for its write lock,
 /// the rest wait in FIFO order without spinning in the busy handler (which, with a lock held
@@ -34,10 +38,7 @@ impl HeldTx {
     pub async fn begin(pool: &SqlitePool, turns: &WriteTurns) -> sqlx::Result<HeldTx> {
         let turn = turns.0.clone().lock_owned().await;
         let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(HeldTx {
-            slot: Arc::new(Mutex::new(Some(tx))),
-            turn: Arc::new(std::sync::Mutex::new(Some(turn))),
-        })
+        Ok(HeldTx(Arc::new(Mutex::new(Some(Open { tx, _turn: turn })))))
     }
 
     /// Run `f` on the transaction's connection (the handler must have let it go).
@@ -45,38 +46,31 @@ impl HeldTx {
         &self,
         f: impl AsyncFnOnce(&mut SqliteConnection) -> sqlx::Result<R>,
     ) -> sqlx::Result<R> {
-        let mut slot = self.slot.lock().await;
+        let mut slot = self.0.lock().await;
         f(connection(&mut slot)?).await
     }
 
-    /// Commit what the handler and the layer wrote.
+    /// Commit what the handler and the layer wrote, then give up the turn.
     pub async fn commit(self) -> sqlx::Result<()> {
-        let done = match self.slot.lock().await.take() {
-            Some(tx) => tx.commit().await,
+        let open = self.0.lock().await.take();
+        match open {
+            Some(Open { tx, _turn }) => tx.commit().await,
             None => Err(finished()),
-        };
-        self.next_turn();
-        done
+        }
     }
 
-    /// Undo everything (dropping the transaction would too, but later and silently).
+    /// Undo everything, then give up the turn (dropping would too, but later and silently).
     pub async fn rollback(self) -> sqlx::Result<()> {
-        let done = match self.slot.lock().await.take() {
-            Some(tx) => tx.rollback().await,
+        let open = self.0.lock().await.take();
+        match open {
+            Some(Open { tx, _turn }) => tx.rollback().await,
             None => Ok(()),
-        };
-        self.next_turn();
-        done
-    }
-
-    /// Let the next held transaction of this process begin (clones may outlive this one).
-    fn next_turn(&self) {
-        self.turn.lock().unwrap_or_else(|p| p.into_inner()).take();
+        }
     }
 }
 
 fn connection(slot: &mut Slot) -> sqlx::Result<&mut SqliteConnection> {
-    slot.as_deref_mut().ok_or_else(finished)
+    slot.as_mut().map(|open| &mut *open.tx).ok_or_else(finished)
 }
 
 fn finished() -> sqlx::Error {
@@ -97,7 +91,7 @@ impl Store {
     /// The request's held transaction if it has one, else the pool.
     pub async fn new(repo: &Repo, held: Option<&HeldTx>) -> Store {
         match held {
-            Some(h) => Store::Held(h.slot.clone().lock_owned().await),
+            Some(h) => Store::Held(h.0.clone().lock_owned().await),
             None => Store::Pool(repo.clone()),
         }
     }

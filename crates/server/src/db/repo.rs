@@ -1,5 +1,6 @@
 use eventual_model::{Event, EventId, EventInput, Status, Timestamp};
-use sqlx::sqlite::SqliteRow;
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Executor, Row, Sqlite, SqlitePool};
 use time::OffsetDateTime;
 
@@ -161,25 +162,17 @@ pub(super) async fn insert<'e>(
     input: &EventInput,
 ) -> sqlx::Result<Event> {
     let now = now();
-    let row = sqlx::query(&format!(
+    let sql = format!(
         "INSERT INTO events (title, description, location, starts_at, starts_ms, ends_at, \
              ends_ms, all_day, status, version, created_at, updated_at, search) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING {COLUMNS}"
-    ))
-    .bind(&input.title)
-    .bind(&input.description)
-    .bind(&input.location)
-    .bind(input.start.to_string())
-    .bind(input.start.unix_millis())
-    .bind(input.end.to_string())
-    .bind(input.end.unix_millis())
-    .bind(input.all_day)
-    .bind(input.status.as_str())
-    .bind(now.to_string())
-    .bind(now.to_string())
-    .bind(search_text(&searchable(input)))
-    .fetch_one(ex)
-    .await?;
+    );
+    let row = bind_fields(sqlx::query(&sql), input)
+        .bind(now.to_string())
+        .bind(now.to_string())
+        .bind(search_text(&searchable(input)))
+        .fetch_one(ex)
+        .await?;
     event_from_row(&row)
 }
 
@@ -192,27 +185,19 @@ pub(super) async fn update_if_version<'e>(
     input: &EventInput,
 ) -> sqlx::Result<Option<Event>> {
     let now = now();
-    let row = sqlx::query(&format!(
+    let sql = format!(
         "UPDATE events SET title = ?, description = ?, location = ?, starts_at = ?, \
              starts_ms = ?, ends_at = ?, ends_ms = ?, all_day = ?, status = ?, \
              version = version + 1, updated_at = ?, search = ? \
              WHERE id = ? AND version = ? RETURNING {COLUMNS}"
-    ))
-    .bind(&input.title)
-    .bind(&input.description)
-    .bind(&input.location)
-    .bind(input.start.to_string())
-    .bind(input.start.unix_millis())
-    .bind(input.end.to_string())
-    .bind(input.end.unix_millis())
-    .bind(input.all_day)
-    .bind(input.status.as_str())
-    .bind(now.to_string())
-    .bind(search_text(&searchable(input)))
-    .bind(id)
-    .bind(version_param(version))
-    .fetch_optional(ex)
-    .await?;
+    );
+    let row = bind_fields(sqlx::query(&sql), input)
+        .bind(now.to_string())
+        .bind(search_text(&searchable(input)))
+        .bind(id)
+        .bind(version_param(version))
+        .fetch_optional(ex)
+        .await?;
     row.as_ref().map(event_from_row).transpose()
 }
 
@@ -228,6 +213,23 @@ pub(super) async fn delete_if_version<'e>(
         .execute(ex)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Binds the writable fields, in the column order both `INSERT` and `UPDATE` list them.
+fn bind_fields<'q>(
+    query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    input: &'q EventInput,
+) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    query
+        .bind(&input.title)
+        .bind(&input.description)
+        .bind(&input.location)
+        .bind(input.start.to_string())
+        .bind(input.start.unix_millis())
+        .bind(input.end.to_string())
+        .bind(input.end.unix_millis())
+        .bind(input.all_day)
+        .bind(input.status.as_str())
 }
 
 /// The version stored on an event read from this database.

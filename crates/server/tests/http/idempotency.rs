@@ -32,6 +32,24 @@ fn assert_same_answer(first: &Res, again: &Res) {
     assert_eq!(again.header(REPLAYED), Some("true"));
 }
 
+/// `n` POSTs of one change under one key, all at once, spread over `apps` in turn.
+async fn post_concurrently(apps: &[&TestApp], n: usize, k: &'static str, title: &str) -> Vec<Res> {
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (app, body) = (apps[i % apps.len()].clone(), event(title));
+            tokio::spawn(async move {
+                app.json(Method::POST, "/api/events", &[key(k)], &body)
+                    .await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    answers
+}
+
 async fn file_app(dir: &tempfile::TempDir) -> (Args, TestApp) {
     let db = dir.path().join("events.db");
     let args = Args::parse_from(["eventual-server", "--db", db.to_str().unwrap()]);
@@ -110,24 +128,7 @@ async fn a_key_reused_for_another_request_is_422_and_changes_nothing() {
 async fn ten_concurrent_posts_with_one_key_create_one_event() {
     let dir = tempfile::tempdir().unwrap();
     let (_, app) = file_app(&dir).await;
-    let tasks: Vec<_> = (0..10)
-        .map(|_| {
-            let app = app.clone();
-            tokio::spawn(async move {
-                app.json(
-                    Method::POST,
-                    "/api/events",
-                    &[key("same-change")],
-                    &event("Concurrent"),
-                )
-                .await
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for t in tasks {
-        answers.push(t.await.unwrap());
-    }
+    let answers = post_concurrently(&[&app], 10, "same-change", "Concurrent").await;
     assert!(answers.iter().all(|r| r.status == StatusCode::CREATED));
     let ids: Vec<_> = answers.iter().map(|r| r.json()["id"].clone()).collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
@@ -141,29 +142,12 @@ async fn ten_concurrent_posts_with_one_key_create_one_event() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_servers_on_one_file_apply_a_key_once() {
-    // Two processes' worth of state: each has its own pool and its own in-process key locks,
-    // so only the database can keep them from both applying the change.
+    // Two processes' worth of state: each has its own pool and its own in-process write
+    // turns, so only the database can keep them from both applying the change.
     let dir = tempfile::tempdir().unwrap();
     let (args, a) = file_app(&dir).await;
     let b = open(args).await;
-    let tasks: Vec<_> = (0..12)
-        .map(|i| {
-            let app = if i % 2 == 0 { a.clone() } else { b.clone() };
-            tokio::spawn(async move {
-                app.json(
-                    Method::POST,
-                    "/api/events",
-                    &[key("shared-change")],
-                    &event("Two servers"),
-                )
-                .await
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for t in tasks {
-        answers.push(t.await.unwrap());
-    }
+    let answers = post_concurrently(&[&a, &b], 12, "shared-change", "Two servers").await;
     assert!(answers.iter().all(|r| r.status == StatusCode::CREATED));
     let first: Vec<_> = answers
         .iter()
@@ -550,7 +534,7 @@ async fn a_write_that_outlives_the_request_timeout_is_still_recorded() {
         "300",
     ]);
     let app = open(args).await;
-    // Another writer holds the database, so the handler's INSERT waits (busy timeout 5 s).
+    // Another writer holds the database, so the keyed write waits for its lock (5 s at most).
     let mut blocker = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(&db)
         .connect()
