@@ -215,8 +215,13 @@ impl Api {
 
 /// `builder` with `If-Match: tag`, when there is a tag.
 fn preconditioned(builder: RequestBuilder, tag: Option<String>) -> RequestBuilder {
-    match tag {
-        Some(tag) => builder.header("If-Match", &tag),
+    with_header(builder, "If-Match", tag)
+}
+
+/// `builder` with `name: value`, when there is a value.
+fn with_header(builder: RequestBuilder, name: &str, value: Option<String>) -> RequestBuilder {
+    match value {
+        Some(value) => builder.header(name, &value),
         None => builder,
     }
 }
@@ -228,10 +233,7 @@ pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// `builder` with the change's idempotency key, as a structured-field string.
 fn keyed(builder: RequestBuilder, key: Option<&str>) -> RequestBuilder {
-    match key {
-        Some(key) => builder.header(IDEMPOTENCY_KEY, &format!("\"{key}\"")),
-        None => builder,
-    }
+    with_header(builder, IDEMPOTENCY_KEY, key.map(|k| format!("\"{k}\"")))
 }
 
 /// Send with `Accept: application/json` and the abort signal; error statuses become

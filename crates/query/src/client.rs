@@ -228,8 +228,7 @@ impl QueryClient {
     /// Like [`get_query_data`](Self::get_query_data), but re-runs the reactive scope reading it
     /// when (and only when) that key's shown value changes.
     pub fn query_data<T: Clone + 'static>(&self, key: &QueryKey) -> Option<T> {
-        self.track(key, true);
-        self.get_query_data(key)
+        self.with_query_data(key, |v: Option<&T>| v.cloned())
     }
 
     /// Runs `f` on the value on screen for `key` by reference (no clone of the data), tracked
