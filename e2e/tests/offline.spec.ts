@@ -73,6 +73,30 @@ test('an edit made offline is shown as waiting, survives a reload and is saved w
   await expect(heading(page)).toHaveText(title);
 });
 
+test('an event opened just before the network went, edited and reloaded at once, still shows with the edit', async ({
+  context,
+  page,
+  request,
+}) => {
+  const event = await newEvent(request, 'Opened late');
+  await page.goto('/events');
+  await shellCached(page);
+  // Open it in-app: its data lands, and the edit and reload follow within the save debounce.
+  await page.getByRole('list', { name: 'Events' }).getByRole('link', { name: event.title }).click();
+  await expect(field(page, 'Title')).toHaveValue(event.title);
+  await networkDown(context);
+  const title = uniqueTitle('Edited at once');
+  await editAndSave(page, 'Title', title);
+  await expect(heading(page)).toHaveText(title);
+  await page.reload();
+  await expect(heading(page)).toHaveText(title);
+  await expect(field(page, 'Title')).toHaveValue(title);
+  await expect(statusWith(page, WAITING)).toBeVisible();
+
+  await networkUp(context);
+  await expect.poll(async () => (await getEvent(request, event.id)).title).toBe(title);
+});
+
 test('the app opens without a network after one visit, showing the saved list', async ({
   context,
   page,

@@ -245,14 +245,19 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
             h.clear();
         }
         let handle = set_timeout_with_handle(
-            move || {
-                let text = cache_store::encode(&client.dehydrate(), cache_store::CACHE_CAP);
-                browser::set(cache_store::CACHE_KEY, &text);
-            },
+            move || save_cache(client),
             Duration::from_millis(SAVE_DEBOUNCE_MS),
         )
         .ok();
         save_timer.set_value(handle);
+    });
+    // A reload or close inside the debounce would lose data read just before it (an event
+    // opened, then the network gone and the page reloaded): save what is pending now.
+    let on_hide = window_event_listener_untyped("pagehide", move |_| {
+        if let Some(h) = save_timer.get_value() {
+            h.clear();
+        }
+        save_cache(client);
     });
 
     // Heartbeat, and adopt saved changes: ours from before a reload, and orphans.
@@ -270,6 +275,7 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
     browser::register_service_worker_after_load();
     on_cleanup(move || {
         on_online.remove();
+        on_hide.remove();
         on_offline.remove();
         if let Some(b) = beat {
             b.clear();
@@ -301,6 +307,12 @@ fn claim_and_replay(actions: Actions) {
             actions.replay(Ticket::adopt(q));
         }
     });
+}
+
+/// Writes the cache's confirmed data to localStorage, for the next page load.
+fn save_cache(client: QueryClient) {
+    let text = cache_store::encode(&client.dehydrate(), cache_store::CACHE_CAP);
+    browser::set(cache_store::CACHE_KEY, &text);
 }
 
 /// sessionStorage key prefix: a created event's stand-in id → the id the server gave it.
