@@ -5,6 +5,7 @@ import {
   ApiTraffic,
   alertWith,
   editAndSave,
+  escapeRegExp,
   eventForm,
   eventList,
   eventPath,
@@ -265,8 +266,4 @@ async function findByTitle(request: import('@playwright/test').APIRequestContext
   const found = ((await response.json()) as ApiEvent[]).filter((e) => e.title === title);
   expect(found, `exactly one event titled ${title}`).toHaveLength(1);
   return found[0];
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

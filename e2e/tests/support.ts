@@ -159,6 +159,11 @@ export class ApiTraffic {
   }
 }
 
+/** `s` as a literal inside a RegExp. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 // ── toasts ──────────────────────────────────────────────────────────────────────────────
 
 /** A failure toast (role alert) whose text contains `text`. */
