@@ -68,6 +68,19 @@ class Gen {
       '2026-12-01T09:00:00ZZ',
       '2026-12-01t09:00:00z',
       '2026-12-01 09:00:00Z',
+      // Offsets, and instants that leave years 0000–9999 only once in UTC.
+      '9999-12-31T23:30:00-01:00',
+      '0000-01-01T00:00:00+01:00',
+      '9999-12-31T23:59:59-23:59',
+      '0000-01-01T00:30:00+00:31',
+      '2026-12-01T09:00:00+24:00',
+      '2026-12-01T09:00:00-00:00',
+      '2026-12-01T09:00:00+05:45',
+      '2026-12-01T09:00:00+14:00',
+      '2026-12-01T09:00:00-12:00',
+      '2026-12-01T09:00:00+1:00',
+      '2026-12-01T09:00:00+01',
+      '2026-12-01T09:00:00+0100',
     ]);
   }
   number(): number {
@@ -149,11 +162,15 @@ class Gen {
   }
 }
 
+const IF_MATCH = ['*', '"1"', 'W/"1"', '"999"', 'garbage', '"', '', '"1", "2"', '"-1"', '"18446744073709551616"', '"1" "2"', '*, "1"', '"\u00e9"'];
+const IDEMPOTENCY_KEYS = ['', ' ', 'k', 'x'.repeat(255), 'x'.repeat(256), 'x'.repeat(10_000), '"quoted"', 'tab\there', 'é', '00000000-0000-4000-8000-000000000000', 'fuzz-shared-key'];
+
 interface Case {
   method: 'POST' | 'PATCH' | 'PUT';
   body: string;
   contentType: string;
   ifMatch?: string;
+  idempotencyKey?: string;
 }
 
 function problemShape(status: number, contentType: string, text: string): string[] {
@@ -168,7 +185,8 @@ function problemShape(status: number, contentType: string, text: string): string
   for (const k of ['type', 'title', 'detail']) if (typeof p[k] !== 'string') issues.push(`${k} missing`);
   if (p.status !== status) issues.push(`status member ${String(p.status)} != ${status}`);
   if (/panicked|\.rs:\d+|stack backtrace/i.test(text)) issues.push('leaks internals');
-  if (status === 422) {
+  // A reused Idempotency-Key is a 422 about the request, not about a field.
+  if (status === 422 && !String(p.type).endsWith('/idempotency-key-reused')) {
     const errors = p.errors as { pointer?: unknown; detail?: unknown }[] | undefined;
     if (!Array.isArray(errors) || errors.length === 0) issues.push('422 without errors');
     else if (errors.some((e) => typeof e.pointer !== 'string' || typeof e.detail !== 'string')) issues.push('bad errors[]');
@@ -197,6 +215,7 @@ async function send(request: APIRequestContext, path: string, c: Case) {
   if (c.ifMatch !== undefined) headers['if-match'] = c.ifMatch;
   const options = { headers, data: c.body, failOnStatusCode: false };
   const url = c.method === 'POST' ? `${API}/events` : path;
+  if (c.idempotencyKey !== undefined) headers['idempotency-key'] = c.idempotencyKey;
   return c.method === 'POST'
     ? request.post(url, options)
     : c.method === 'PATCH'
@@ -224,7 +243,8 @@ test(`fuzz: ${CASES} seeded bodies to POST/PATCH/PUT never give a 5xx, and error
       method,
       body,
       contentType: g.chance(0.93) ? 'application/json' : g.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', '']),
-      ifMatch: method === 'POST' || g.chance(0.7) ? undefined : g.pick(['*', '"1"', 'W/"1"', '"999"', 'garbage', '"', '', '"1", "2"']),
+      ifMatch: method === 'POST' || g.chance(0.7) ? undefined : g.pick(IF_MATCH),
+      idempotencyKey: g.chance(0.8) ? undefined : g.pick(IDEMPOTENCY_KEYS),
     };
     const response = await send(request, path, c);
     const status = response.status();
@@ -246,4 +266,47 @@ test(`fuzz: ${CASES} seeded bodies to POST/PATCH/PUT never give a 5xx, and error
   // The run exercised both sides of the input path.
   expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
   expect([...statuses.keys()].filter((s) => s >= 400).length).toBeGreaterThanOrEqual(3);
+});
+
+/** Query strings for GET /events: each is a hostile value for one parameter, or several. */
+function queryCases(g: Gen): string[] {
+  const values = [
+    '', ' ', '0', '-1', '1', '2', '1000', '1001', '18446744073709551616', '1e3', '1.5', 'NaN', 'x',
+    '%', '%00', '%ZZ', '%E9', '\u0000', '\u00e9', '[]', '{}',
+    ...['2026-12-01T09:00:00Z', '9999-12-31T23:30:00-01:00', '0000-01-01T00:00:00+01:00', '2026-13-01T00:00:00Z', 'yesterday'],
+  ];
+  const params = ['q', 'from', 'to', '_page', '_limit', '_sort', 'unknown'];
+  const cases: string[] = [];
+  for (const p of params) for (const v of values) cases.push(`${p}=${encodeURIComponent(v)}`);
+  for (let i = 0; i < 60; i += 1) {
+    cases.push(Array.from({ length: 1 + g.int(4) }, () => `${g.pick(params)}=${encodeURIComponent(g.pick(values))}`).join('&'));
+  }
+  cases.push('from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', 'q=a&q=b', '_page=1&_page=2', '&&&', '=', 'q');
+  // Raw, not encoded: what a careless client or a proxy might send.
+  cases.push('q=%', 'from=2026-12-01T09:00:00+01:00', 'q=%ff%fe', 'q=%ED%A0%80');
+  return cases;
+}
+
+test('fuzz: hostile GET /events query strings never give a 5xx, and errors are problems', async ({ request }) => {
+  test.setTimeout(120_000);
+  const seed = seedFrom('FUZZ_SEED', 'fuzz-query');
+  const g = new Gen(rng(seed));
+  const failures: string[] = [];
+  const statuses = new Map<number, number>();
+  const cases = queryCases(g);
+  for (const query of cases) {
+    const response = await request.get(`${API}/events?${query}`, { failOnStatusCode: false });
+    const status = response.status();
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    const text = await response.text();
+    if (status >= 500) failures.push(`?${query} → ${status} ${text.slice(0, 200)}`);
+    else if (status >= 400) {
+      const issues = problemShape(status, response.headers()['content-type'] ?? '', text);
+      if (issues.length) failures.push(`?${query} → ${status}: ${issues.join(', ')}`);
+    } else if (!Array.isArray(JSON.parse(text))) failures.push(`?${query} → ${status} is not an array`);
+  }
+  console.log(`fuzz-query: ${cases.length} queries, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+  expect(failures, `seed ${seed}`).toEqual([]);
+  expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+  expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
 });
