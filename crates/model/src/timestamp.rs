@@ -8,6 +8,11 @@ use time::{OffsetDateTime, UtcOffset};
 /// An instant, always held in UTC and written as RFC 3339 (`2026-12-01T09:00:00Z`), so two
 /// equal instants compare and serialize equal whatever offset a client sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, format = DateTime, example = "2026-12-01T09:00:00Z")
+)]
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
