@@ -18,6 +18,7 @@ pub mod extract;
 pub mod fault;
 pub mod idempotency;
 pub mod middleware;
+pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod server;

@@ -13,4 +13,5 @@ mod faults;
 mod idempotency;
 mod list;
 mod merge_patch;
+mod openapi;
 mod socket;
