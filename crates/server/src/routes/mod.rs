@@ -3,6 +3,7 @@
 mod events;
 pub use events::TOTAL_COUNT;
 mod health;
+mod ics;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -39,5 +40,6 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
             events::delete
         ))
         .routes(routes!(health::health))
+        .routes(routes!(ics::feed))
         .routes(routes!(openapi::serve))
 }
