@@ -10,6 +10,7 @@ use axum::{middleware, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::changes::{wake_subscribers, Changes};
 use crate::config::Args;
 use crate::db::{self, Repo};
 use crate::extract::BODY_LIMIT;
@@ -26,6 +27,8 @@ pub struct App {
     pub router: Router,
     /// The database behind it (tests inspect and sabotage it directly).
     pub repo: Repo,
+    /// The change feed, closed on shutdown so open streams do not hold it up.
+    pub changes: Changes,
 }
 
 impl App {
@@ -37,18 +40,25 @@ impl App {
             let n = db::seed_if_empty(&repo).await?;
             tracing::info!(inserted = n, "seed");
         }
-        let router = router(args, repo.clone())?;
-        Ok(App { router, repo })
+        let poll = Duration::from_millis(args.changes_poll_ms);
+        let changes = Changes::new(repo.pool().clone(), poll);
+        let router = router(args, repo.clone(), changes.clone())?;
+        Ok(App {
+            router,
+            repo,
+            changes,
+        })
     }
 }
 
 /// The whole HTTP surface for a repository.
-pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
+pub fn router(args: &Args, repo: Repo, changes: Changes) -> anyhow::Result<Router> {
     let prefix = args.normalized_prefix();
     let idempotency = Arc::new(Idempotency::new(repo.pool().clone()));
     let state = AppState {
         repo,
         prefix: prefix.clone(),
+        changes: changes.clone(),
     };
     let outside_api = match &args.static_dir {
         Some(dir) => static_files::router(dir)?,
@@ -66,6 +76,7 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
     // answer whose key is already recorded.
     api = api
         .layer(CatchPanicLayer::custom(panic_problem))
+        .layer(middleware::from_fn_with_state(changes, wake_subscribers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             idempotency,

@@ -79,6 +79,11 @@ pub struct Args {
     #[arg(long, default_value_t = 10_000, value_name = "MS")]
     pub request_timeout_ms: u64,
 
+    /// How often change-feed subscribers look for writes made by other processes on the same
+    /// database (writes through this process wake them at once).
+    #[arg(long, default_value_t = 500, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub changes_poll_ms: u64,
+
     /// Most pooled SQLite connections for a file database (`:memory:` always uses one).
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub max_connections: u32,

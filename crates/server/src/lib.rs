@@ -11,6 +11,7 @@
 //! ```
 
 pub mod app;
+pub mod changes;
 pub mod config;
 pub mod cors;
 pub mod db;

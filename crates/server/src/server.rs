@@ -66,7 +66,7 @@ impl Server {
         let graceful = GracefulShutdown::new();
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new());
-        let router = self.app.router;
+        let router = self.app.router.clone();
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
@@ -99,6 +99,8 @@ impl Server {
         }
         drop(self.listener);
         tracing::info!("shutting down: finishing in-flight requests");
+        // Change streams never finish by themselves.
+        self.app.changes.close();
         if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
             .await
             .is_err()

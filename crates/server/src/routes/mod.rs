@@ -1,5 +1,6 @@
 //! The REST API routes (mounted under the API prefix by [`crate::app`]).
 
+mod changes;
 mod events;
 pub use events::TOTAL_COUNT;
 mod health;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub repo: Repo,
     /// The normalised API prefix, for `Location` headers.
     pub prefix: String,
+    /// The change feed.
+    pub changes: crate::changes::Changes,
 }
 
 /// Every API route, relative to the prefix, without fallback or middleware.
@@ -41,5 +44,6 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(health::health))
         .routes(routes!(ics::feed))
+        .routes(routes!(changes::stream))
         .routes(routes!(openapi::serve))
 }

@@ -4,6 +4,7 @@
 mod common;
 
 mod bad_input;
+mod changes;
 mod concurrency;
 mod cors_static;
 mod durability;
