@@ -81,6 +81,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let inner = e.into_inner();
             if inner.is_data() {
                 let msg = sanitize(&strip_position(&inner.to_string()));
+                // A well-formed date-time outside the years 0000..=9999 is a value the rules
+                // refuse (422), not a member of the wrong type (400).
+                if let (Some(p), true) = (&pointer, msg.contains(Timestamp::RANGE)) {
+                    return Err(ApiError::validation(vec![FieldError::new(p, msg)]));
+                }
                 let errors = pointer
                     .as_deref()
                     .map(|p| vec![FieldError::new(p, msg.clone())])
