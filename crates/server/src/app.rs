@@ -45,7 +45,10 @@ impl App {
 /// The whole HTTP surface for a repository.
 pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
     let prefix = args.normalized_prefix();
-    let idempotency = Arc::new(Idempotency::new(repo.pool().clone()));
+    let idempotency = Arc::new(Idempotency::new(
+        repo.pool().clone(),
+        args.max_queued_writes,
+    ));
     let state = AppState {
         repo,
         prefix: prefix.clone(),
@@ -94,6 +97,11 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
             .nest(&prefix, api)
             .fallback_service(outside_api)
     };
+    // Outermost, so static files, preflights and every problem carry it too.
+    let app = app.layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ));
     Ok(app.layer(middleware::from_fn(log)))
 }
 

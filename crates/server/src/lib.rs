@@ -15,6 +15,7 @@ pub mod config;
 pub mod cors;
 pub mod db;
 pub mod extract;
+pub mod fate;
 pub mod fault;
 pub mod idempotency;
 pub mod middleware;

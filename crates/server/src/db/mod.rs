@@ -6,7 +6,7 @@ mod pool;
 mod repo;
 mod seed;
 
-pub use held::{HeldTx, Store, WriteTurns};
+pub use held::{HeldTx, Queued, Store, Turn, WriteTurns};
 pub use pool::{open, Db, MEMORY};
 pub use repo::{stored_version, ListPage, Repo, WriteOutcome};
 pub use seed::{sample_events, seed_if_empty};

@@ -14,3 +14,4 @@ mod idempotency;
 mod list;
 mod merge_patch;
 mod socket;
+mod write_queue;
