@@ -14,6 +14,7 @@ use crate::config::Args;
 use crate::db::{self, Repo};
 use crate::extract::BODY_LIMIT;
 use crate::fault::{self, Faults};
+use crate::host::{self, AllowedHosts};
 use crate::idempotency::{self, Idempotency};
 use crate::middleware::{api_not_found, log, problemize, timeout};
 use crate::routes::{self, AppState};
@@ -97,6 +98,8 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
             .nest(&prefix, api)
             .fallback_service(outside_api)
     };
+    let allowed = Arc::new(AllowedHosts::new(&args.host, &args.allowed_hosts));
+    let app = app.layer(middleware::from_fn_with_state(allowed, host::check));
     // Outermost, so static files, preflights and every problem carry it too.
     let app = app.layer(SetResponseHeaderLayer::overriding(
         header::X_CONTENT_TYPE_OPTIONS,

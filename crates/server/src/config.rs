@@ -48,6 +48,12 @@ pub struct Args {
     #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
 
+    /// Also answer requests whose `Host` is this name (repeatable; any port). Loopback names
+    /// and the `--host` address are always answered; any other `Host` gets a 421 problem, so
+    /// a web page whose name was rebound to this address cannot use the API.
+    #[arg(long = "allowed-host", value_name = "NAME", value_parser = crate::host::parse_allowed_host)]
+    pub allowed_hosts: Vec<String>,
+
     /// Fault injection: fixed delay added before matching API requests.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub latency_ms: u64,

@@ -17,6 +17,7 @@ pub mod db;
 pub mod extract;
 pub mod fate;
 pub mod fault;
+pub mod host;
 pub mod idempotency;
 pub mod middleware;
 pub mod problem;

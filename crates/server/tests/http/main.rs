@@ -10,6 +10,7 @@ mod durability;
 mod endpoints;
 mod errors;
 mod faults;
+mod hosts;
 mod idempotency;
 mod list;
 mod merge_patch;
