@@ -48,7 +48,11 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
     let prefix = args.normalized_prefix();
     let idempotency = Arc::new(Idempotency::new(
         repo.pool().clone(),
-        args.max_queued_writes,
+        idempotency::Limits {
+            max_queued: args.max_queued_writes,
+            max_keys: args.max_idempotency_keys,
+            purge_every: Duration::from_millis(args.idempotency_purge_ms),
+        },
     ));
     let state = AppState {
         repo,

@@ -90,6 +90,15 @@ pub struct Args {
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub max_queued_writes: usize,
 
+    /// Most `Idempotency-Key` records kept; past it the oldest are forgotten first.
+    #[arg(long, default_value_t = 10_000, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_idempotency_keys: u32,
+
+    /// How often expired `Idempotency-Key` records (older than 24 h) are deleted.
+    #[arg(long, default_value_t = 60_000, value_name = "MS")]
+    pub idempotency_purge_ms: u64,
+
     /// Most pooled SQLite connections for a file database (`:memory:` always uses one).
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub max_connections: u32,

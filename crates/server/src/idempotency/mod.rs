@@ -10,6 +10,7 @@ pub mod key;
 pub mod store;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{MatchedPath, OriginalUri, Request, State};
@@ -33,22 +34,42 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The response header marking an answer replayed from an earlier request.
 pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
-/// The state behind [`middleware`]: the database, its write turns and the key table.
+/// The state behind [`middleware`]: the database, its write turns, the key table and the
+/// task purging expired keys (stopped when this is dropped with the router).
 #[derive(Debug)]
 pub struct Idempotency {
     pool: SqlitePool,
     turns: WriteTurns,
     table: KeyTable,
+    purger: tokio::task::JoinHandle<()>,
+}
+
+/// How the key table is bounded.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Keyed writes that may wait for their write turn at once.
+    pub max_queued: usize,
+    /// Records kept; past it the oldest go.
+    pub max_keys: u32,
+    /// How often expired records are deleted.
+    pub purge_every: Duration,
 }
 
 impl Idempotency {
-    /// Keys kept in the database behind `pool`; at most `max_queued` writes wait for a turn.
-    pub fn new(pool: SqlitePool, max_queued: usize) -> Idempotency {
+    /// Keys kept in the database behind `pool` (must run inside a Tokio runtime).
+    pub fn new(pool: SqlitePool, limits: Limits) -> Idempotency {
         Idempotency {
+            purger: store::spawn_purger(pool.clone(), limits.purge_every),
             pool,
-            turns: WriteTurns::new(max_queued),
-            table: KeyTable::default(),
+            turns: WriteTurns::new(limits.max_queued),
+            table: KeyTable::new(limits.max_keys),
         }
+    }
+}
+
+impl Drop for Idempotency {
+    fn drop(&mut self) {
+        self.purger.abort();
     }
 }
 
@@ -91,11 +112,7 @@ pub async fn middleware(
         Ok(bytes) => bytes,
         Err(e) => return e.into_response(),
     };
-    let request = Fingerprint {
-        method: parts.method.clone(),
-        path,
-        body: body.clone(),
-    };
+    let request = Fingerprint::new(parts.method.clone(), path, &body);
     let Some(queued) = idem.turns.enqueue() else {
         return queue_full().into_response();
     };

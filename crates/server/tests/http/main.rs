@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod hosts;
 mod idempotency;
+mod idempotency_table;
 mod list;
 mod merge_patch;
 mod socket;
