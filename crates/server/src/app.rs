@@ -17,7 +17,8 @@ use crate::fault::{self, Faults};
 use crate::host::{self, AllowedHosts};
 use crate::idempotency::{self, Idempotency};
 use crate::middleware::{api_not_found, log, problemize, timeout};
-use crate::routes::{self, AppState};
+use crate::routes;
+use crate::state::AppState;
 use crate::{cors, static_files};
 
 /// An opened database and the router serving it.

@@ -8,9 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use eventual_model::{FieldError, Timestamp};
 use serde::de::DeserializeOwned;
 
-use crate::db::{HeldTx, Store};
 use crate::problem::{sanitize, types, ApiError};
-use crate::routes::AppState;
 
 /// Largest accepted request body (the contract's 64 KiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -158,11 +156,6 @@ impl Precondition {
             Precondition::None | Precondition::Any => true,
             Precondition::Versions(vs) => vs.contains(&version),
         }
-    }
-
-    /// Whether a lost race for the row must be reported (412) rather than retried.
-    pub fn pins_version(&self) -> bool {
-        matches!(self, Precondition::Versions(_))
     }
 
     /// Parse an `If-Match` value: `*` or a comma-separated list of entity tags. Weak tags
@@ -332,16 +325,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
             .into_owned()
             .collect();
         ListParams::from_pairs(&pairs)
-    }
-}
-
-/// The write handlers' store: inside the transaction a layer holds for this request (see
-/// [`HeldTx`]), otherwise straight on the pool.
-impl FromRequestParts<AppState> for Store {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Store::new(&s.repo, parts.extensions.get::<HeldTx>()).await)
     }
 }
 

@@ -15,7 +15,7 @@ use crate::problem::{sanitize, ApiError};
 
 const X_FORWARDED_HOST: &str = "x-forwarded-host";
 
-/// The local address of the connection a request came in on (set by [`crate::server`]).
+/// The local address of the connection a request came in on (the server sets it).
 #[derive(Clone, Copy, Debug)]
 pub struct LocalAddr(pub SocketAddr);
 

@@ -10,20 +10,21 @@
 //! # }
 //! ```
 
-pub mod app;
-pub mod config;
-pub mod cors;
+pub(crate) mod app;
+pub(crate) mod config;
+pub(crate) mod cors;
 pub mod db;
-pub mod extract;
-pub mod fate;
-pub mod fault;
-pub mod host;
-pub mod idempotency;
-pub mod middleware;
-pub mod problem;
-pub mod routes;
-pub mod server;
-pub mod static_files;
+pub(crate) mod extract;
+pub(crate) mod fate;
+pub(crate) mod fault;
+pub(crate) mod host;
+pub(crate) mod idempotency;
+pub(crate) mod middleware;
+pub(crate) mod problem;
+pub(crate) mod routes;
+pub(crate) mod server;
+pub(crate) mod state;
+pub(crate) mod static_files;
 
 pub use app::App;
 pub use config::Args;

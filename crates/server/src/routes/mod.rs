@@ -1,4 +1,4 @@
-//! The REST API routes (mounted under the API prefix by [`crate::app`]).
+//! The REST API routes (the app mounts them under the API prefix).
 
 mod events;
 pub use events::TOTAL_COUNT;
@@ -7,16 +7,7 @@ mod health;
 use axum::routing::get;
 use axum::Router;
 
-use crate::db::Repo;
-
-/// What every handler shares.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    /// The event queries.
-    pub repo: Repo,
-    /// The normalised API prefix, for `Location` headers.
-    pub prefix: String,
-}
+use crate::state::AppState;
 
 /// Every API route, relative to the prefix, without fallback or middleware.
 pub fn api(state: AppState) -> Router {
