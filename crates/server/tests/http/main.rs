@@ -10,6 +10,7 @@ mod durability;
 mod endpoints;
 mod errors;
 mod faults;
+mod fuzz;
 mod hosts;
 mod idempotency;
 mod idempotency_table;
