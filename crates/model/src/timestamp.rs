@@ -11,6 +11,11 @@ use time::{OffsetDateTime, UtcOffset};
 /// 0000 to 9999 in UTC, the ones RFC 3339 can write: parsing refuses the rest, so converting
 /// and formatting never fail (nor panic, in the server or the WASM app).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, format = DateTime, example = "2026-12-01T09:00:00Z")
+)]
 pub struct Timestamp(OffsetDateTime);
 
 const MIN: OffsetDateTime = datetime!(0000-01-01 00:00:00 UTC);

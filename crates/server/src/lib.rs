@@ -20,6 +20,7 @@ pub(crate) mod fault;
 pub(crate) mod host;
 pub(crate) mod idempotency;
 pub(crate) mod middleware;
+pub mod openapi;
 pub(crate) mod problem;
 pub(crate) mod routes;
 pub(crate) mod server;

@@ -131,6 +131,16 @@ impl Repo {
         delete_if_version(&self.pool, id, version).await
     }
 
+    /// Every event, ordered by start then id (the iCalendar feed).
+    pub async fn all(&self) -> sqlx::Result<Vec<Event>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM events ORDER BY starts_ms, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
     /// How many events are stored.
     pub async fn count(&self) -> sqlx::Result<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
