@@ -20,7 +20,7 @@ pub(crate) mod fault;
 pub(crate) mod host;
 pub(crate) mod idempotency;
 pub(crate) mod middleware;
-pub mod openapi;
+pub(crate) mod openapi;
 pub(crate) mod problem;
 pub(crate) mod routes;
 pub(crate) mod server;
@@ -29,6 +29,7 @@ pub(crate) mod static_files;
 
 pub use app::App;
 pub use config::Args;
+pub use routes::document as openapi_document;
 pub use server::Server;
 
 /// Structured logs to stderr, filtered by `RUST_LOG` (default `info`).

@@ -1,5 +1,7 @@
 //! The REST API routes (the app mounts them under the API prefix).
 
+mod doc;
+pub use doc::document;
 mod events;
 pub use events::TOTAL_COUNT;
 mod health;
@@ -10,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::openapi::{self, ApiDoc};
+use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
 /// Every API route, relative to the prefix, without fallback or middleware.
@@ -32,5 +34,5 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(health::health))
         .routes(routes!(ics::feed))
-        .routes(routes!(openapi::serve))
+        .routes(routes!(doc::serve))
 }
