@@ -15,9 +15,11 @@ use crate::config::Args;
 use crate::db::{self, Repo};
 use crate::extract::BODY_LIMIT;
 use crate::fault::{self, Faults};
+use crate::host::{self, AllowedHosts};
 use crate::idempotency::{self, Idempotency};
 use crate::middleware::{api_not_found, log, problemize, timeout};
-use crate::routes::{self, AppState};
+use crate::routes;
+use crate::state::AppState;
 use crate::{cors, static_files};
 
 /// An opened database and the router serving it.
@@ -54,7 +56,14 @@ impl App {
 /// The whole HTTP surface for a repository.
 pub fn router(args: &Args, repo: Repo, changes: Changes) -> anyhow::Result<Router> {
     let prefix = args.normalized_prefix();
-    let idempotency = Arc::new(Idempotency::new(repo.pool().clone()));
+    let idempotency = Arc::new(Idempotency::new(
+        repo.pool().clone(),
+        idempotency::Limits {
+            max_queued: args.max_queued_writes,
+            max_keys: args.max_idempotency_keys,
+            purge_every: Duration::from_millis(args.idempotency_purge_ms),
+        },
+    ));
     let state = AppState {
         repo,
         prefix: prefix.clone(),
@@ -105,6 +114,13 @@ pub fn router(args: &Args, repo: Repo, changes: Changes) -> anyhow::Result<Route
             .nest(&prefix, api)
             .fallback_service(outside_api)
     };
+    let allowed = Arc::new(AllowedHosts::new(&args.host, &args.allowed_hosts));
+    let app = app.layer(middleware::from_fn_with_state(allowed, host::check));
+    // Outermost, so static files, preflights and every problem carry it too.
+    let app = app.layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ));
     Ok(app.layer(middleware::from_fn(log)))
 }
 

@@ -1,19 +1,17 @@
 //! The OpenAPI 3.1 document of the API, built from the handlers' `#[utoipa::path]` attributes
-//! and the model's `ToSchema` types by [`crate::routes::openapi_router`], so a route cannot be
+//! and the model's `ToSchema` types by the routes' `openapi_router`, so a route cannot be
 //! served without being documented.
 
-use axum::extract::State;
-use axum::Json;
 use eventual_model::Problem;
 use serde_json::Value;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::{
-    ContentBuilder, ObjectBuilder, Ref, RefOr, Response, ResponseBuilder, ServerBuilder, Type,
+    ContentBuilder, ObjectBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder, ServerBuilder,
+    Type,
 };
 use utoipa::ToResponse;
 
 use crate::problem::PROBLEM_JSON;
-use crate::routes::AppState;
 
 /// The document's fixed parts; operations and schemas come from the routes.
 #[derive(utoipa::OpenApi)]
@@ -45,9 +43,9 @@ use crate::routes::AppState;
 )]
 pub struct ApiDoc;
 
-/// The whole document for an API served under `prefix` (normalised: `""` or `/api`).
-pub fn document(prefix: &str) -> Value {
-    let (_, mut doc) = crate::routes::openapi_router().split_for_parts();
+/// The routes' document made whole for an API served under `prefix` (normalised: `""` or
+/// `/api`).
+pub(crate) fn finish(mut doc: OpenApi, prefix: &str) -> Value {
     let url = if prefix.is_empty() { "/" } else { prefix };
     doc.servers = Some(vec![ServerBuilder::new()
         .url(url)
@@ -86,23 +84,6 @@ fn camel_case_links(doc: &mut Value) {
             }
         }
     }
-}
-
-/// This document, for clients and tools that generate requests from it.
-#[utoipa::path(
-    get,
-    path = "/openapi.json",
-    operation_id = "openapi",
-    tag = "meta",
-    responses(
-        (status = 200, description = "This OpenAPI 3.1 document", body = Object,
-            content_type = "application/json"),
-        (status = 500, response = ServerError),
-        (status = 503, response = Unavailable),
-    )
-)]
-pub async fn serve(State(s): State<AppState>) -> Json<Value> {
-    Json(document(&s.prefix))
 }
 
 fn problem(description: &str) -> ResponseBuilder {

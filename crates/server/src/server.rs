@@ -19,6 +19,7 @@ use tower::ServiceExt;
 use crate::app::App;
 use crate::config::Args;
 use crate::fault::ConnAbort;
+use crate::host::LocalAddr;
 
 /// How long shutdown waits for in-flight requests.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -81,8 +82,9 @@ impl Server {
                         }
                     };
                     let _ = stream.set_nodelay(true);
+                    let local = stream.local_addr().unwrap_or(self.addr);
                     let abort = Arc::new(Notify::new());
-                    let service = connection_service(router.clone(), abort.clone());
+                    let service = connection_service(router.clone(), abort.clone(), local);
                     let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                     tokio::spawn(async move {
                         tokio::select! {
@@ -114,6 +116,7 @@ impl Server {
 fn connection_service(
     router: Router,
     abort: Arc<Notify>,
+    local: SocketAddr,
 ) -> impl hyper::service::Service<
     hyper::Request<Incoming>,
     Response = axum::response::Response,
@@ -123,6 +126,7 @@ fn connection_service(
     hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
         let mut req = req.map(Body::new);
         req.extensions_mut().insert(ConnAbort(abort.clone()));
+        req.extensions_mut().insert(LocalAddr(local));
         router.clone().oneshot(req)
     })
 }

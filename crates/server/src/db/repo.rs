@@ -65,7 +65,7 @@ impl Repo {
 
     /// Events overlapping `[from, to)` whose text contains `q` (Unicode case-insensitive),
     /// ordered by start then id, with the total before paging; both read in one snapshot.
-    pub async fn list(&self, p: &ListParams) -> sqlx::Result<ListPage> {
+    pub(crate) async fn list(&self, p: &ListParams) -> sqlx::Result<ListPage> {
         // `instr` on pre-lowered text: a plain substring test, so `%` and `_` in `q` are
         // literal without any LIKE escaping.
         let needle = p.q.as_deref().map(search_text);

@@ -1,6 +1,8 @@
-//! The REST API routes (mounted under the API prefix by [`crate::app`]).
+//! The REST API routes (the app mounts them under the API prefix).
 
 mod changes;
+mod doc;
+pub use doc::document;
 mod events;
 pub use events::TOTAL_COUNT;
 mod health;
@@ -11,19 +13,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::db::Repo;
-use crate::openapi::{self, ApiDoc};
-
-/// What every handler shares.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    /// The event queries.
-    pub repo: Repo,
-    /// The normalised API prefix, for `Location` headers.
-    pub prefix: String,
-    /// The change feed.
-    pub changes: crate::changes::Changes,
-}
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
 
 /// Every API route, relative to the prefix, without fallback or middleware.
 pub fn api(state: AppState) -> Router {
@@ -45,5 +36,5 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(health::health))
         .routes(routes!(ics::feed))
         .routes(routes!(changes::stream))
-        .routes(routes!(openapi::serve))
+        .routes(routes!(doc::serve))
 }

@@ -81,7 +81,7 @@ async fn the_served_document_is_the_generated_openapi_3_1_one() {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.header("content-type"), Some("application/json"));
     let doc = res.json();
-    assert_eq!(doc, eventual_server::openapi::document("/api"));
+    assert_eq!(doc, eventual_server::openapi_document("/api"));
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["servers"][0]["url"], "/api");
 
@@ -93,7 +93,7 @@ async fn the_served_document_is_the_generated_openapi_3_1_one() {
 #[tokio::test]
 async fn every_route_the_router_serves_is_in_the_document_with_its_methods() {
     let app = app().await;
-    let doc = eventual_server::openapi::document("/api");
+    let doc = eventual_server::openapi_document("/api");
     let documented = documented(&doc);
     let served: BTreeSet<String> = served_paths(&app.router)
         .into_iter()
@@ -114,7 +114,7 @@ async fn every_route_the_router_serves_is_in_the_document_with_its_methods() {
 
 #[tokio::test]
 async fn every_write_and_read_answer_is_documented_with_its_headers() {
-    let doc = eventual_server::openapi::document("/api");
+    let doc = eventual_server::openapi_document("/api");
     let op = |path: &str, method: &str| doc["paths"][path][method].clone();
     let header_params = |o: &Value| -> BTreeSet<String> {
         o["parameters"]
@@ -157,7 +157,7 @@ async fn every_write_and_read_answer_is_documented_with_its_headers() {
 
 #[tokio::test]
 async fn the_schemas_state_the_models_rules() {
-    let doc = eventual_server::openapi::document("/api");
+    let doc = eventual_server::openapi_document("/api");
     let schemas = &doc["components"]["schemas"];
     for name in ["Event", "EventInput", "EventPatch"] {
         let props = &schemas[name]["properties"];
