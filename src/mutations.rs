@@ -38,6 +38,8 @@ pub struct Actions {
     navigate: StoredValue<Option<Navigate>, LocalStorage>,
     /// Temporary ids of optimistic creates → the ids the server gave them.
     creations: RwSignal<HashMap<EventId, EventId>>,
+    /// A failed create's input (and field errors) for the create form to show again.
+    restored: RwSignal<Option<(EventInput, Vec<FieldError>)>>,
 }
 
 /// `patch` applied to `event`, read-only fields kept (unchanged if the patch cannot apply).
@@ -85,6 +87,16 @@ pub fn is_temp(id: &EventId) -> bool {
     id.as_str().starts_with(TEMP_PREFIX)
 }
 
+/// Why an edit of a stand-in was not sent: its create failed (the form got the input back).
+const NOT_CREATED: &str = "the new event was not created";
+
+/// Whether the browser shows `path` (under any base) now.
+fn on_page(path: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .is_some_and(|p| p.ends_with(path))
+}
+
 fn quoted(title: &str) -> String {
     format!("“{}”", title.trim())
 }
@@ -98,6 +110,7 @@ impl Actions {
             toasts,
             navigate: StoredValue::new_local(None),
             creations: RwSignal::new(HashMap::new()),
+            restored: RwSignal::new(None),
         }
     }
 
@@ -130,10 +143,63 @@ impl Actions {
         self.api.get_value()
     }
 
+    /// The toast stack the actions report through.
+    pub fn toasts(&self) -> Toasts {
+        self.toasts
+    }
+
+    /// Offers again a change whose last send failed before this page load (Retry / Dismiss):
+    /// never resent by itself, never dropped without the person's say.
+    pub fn offer(&self, ticket: Ticket) {
+        let what = match ticket.op() {
+            PendingOp::Save { title, .. } => format!("Couldn't save {}", quoted(&title)),
+            PendingOp::Create { input, .. } => format!("Couldn't create {}", quoted(&input.title)),
+            PendingOp::Delete { event } => format!("Couldn't delete {}", quoted(&event.title)),
+        };
+        let reason = ticket.failure().unwrap_or_default();
+        let this = *self;
+        let (retry, dismiss) = (ticket.clone(), ticket);
+        self.toasts.show(
+            ToastKind::Error,
+            format!("{what} — changes reverted. {reason}"),
+            vec![ToastAction::new("Retry", move || {
+                retry.resume();
+                this.replay(retry.clone());
+            })],
+            Some(Rc::new(move || dismiss.settled())),
+        );
+    }
+
+    /// The Retry of a failed change: resend the same mutation, or (if the cache no longer
+    /// holds it) the stored change as a new one.
+    fn retry_action(
+        &self,
+        label: &str,
+        failure: &MutationFailure<ApiError>,
+        ticket: &Ticket,
+    ) -> ToastAction {
+        let this = *self;
+        let (failure, ticket) = (failure.clone(), ticket.clone());
+        ToastAction::new(label, move || {
+            ticket.resume();
+            if !failure.retry() {
+                this.replay(ticket.clone());
+            }
+        })
+    }
+
     /// The real id of a temporary one, once its create succeeded (tracked).
     pub fn created_id(&self, temp: &EventId) -> Option<EventId> {
         self.creations
             .with(|c| c.get(temp).cloned())
+            .or_else(|| crate::offline::created_id(temp))
+    }
+
+    /// [`Actions::created_id`], untracked (for patches and sends).
+    pub fn created_id_untracked(&self, temp: &EventId) -> Option<EventId> {
+        self.creations
+            .try_with_untracked(|c| c.get(temp).cloned())
+            .flatten()
             .or_else(|| crate::offline::created_id(temp))
     }
 
@@ -156,6 +222,14 @@ impl Actions {
     /// Save an edit: `patch` over the event shown as `title`. Retry and "Apply my changes"
     /// resend this same patch, with whatever ETag is current then.
     pub fn save(&self, id: EventId, title: String, patch: EventPatch, feedback: FormFeedback) {
+        // A stand-in whose create already answered: straight to the real event.
+        let id = match is_temp(&id)
+            .then(|| self.created_id_untracked(&id))
+            .flatten()
+        {
+            Some(real) => real,
+            None => id,
+        };
         self.send_patch("Save event", id, title, patch, feedback, None);
     }
 
@@ -251,6 +325,18 @@ impl Actions {
                 let refresh = conflicted.replace(false);
                 async move {
                     turn.wait(&api, &id).await;
+                    // An edit of a stand-in waited behind its create: it goes to the real id,
+                    // in that event's line too (ahead of anything made after the id arrived).
+                    let (id, _real_turn) = if is_temp(&id) {
+                        let Some(real) = this.created_id_untracked(&id) else {
+                            return Err(ApiError::Decode(NOT_CREATED.into()));
+                        };
+                        ticket.retarget(&real, api.etag(&real));
+                        let real_turn = api.write_turn(&real).await;
+                        (real, Some(real_turn))
+                    } else {
+                        (id, None)
+                    };
                     if refresh {
                         api.get(&id, None).await?;
                         ticket.rebase(api.etag(&id));
@@ -267,23 +353,43 @@ impl Actions {
         };
         let on_error = {
             let (id, title, patch) = (id.clone(), title.clone(), patch.clone());
+            let ticket = ticket.clone();
             move |failure: MutationFailure<ApiError>| {
                 if failure.error.is_conflict() {
                     conflicted.set(true);
                 }
-                this.report_save_failure(failure, &id, &title, &patch, feedback);
+                this.report_save_failure(failure, &id, &title, &patch, feedback, &ticket);
             }
         };
         let for_detail = patch.clone();
         let for_lists = patch.clone();
-        let target = id.clone();
+        // A stand-in's edit shows on the stand-in and, once created, on the real event.
+        let is_target = {
+            let target = id.clone();
+            move |e: &EventId| {
+                e == &target || this.created_id_untracked(&target).as_ref() == Some(e)
+            }
+        };
+        let for_list_target = is_target.clone();
+        let mut optimistic = Optimistic::new(label, send);
+        optimistic = if is_temp(&id) {
+            optimistic.patch_prefix_if::<Event>(keys::events(), move |e| {
+                if is_target(&e.id) {
+                    apply_patch(e, &for_detail)
+                } else {
+                    e.clone()
+                }
+            })
+        } else {
+            optimistic.patch_if::<Event>(detail.clone(), move |e| apply_patch(e, &for_detail))
+        };
+        let settled = ticket.clone();
         self.client.optimistic(
-            Optimistic::new(label, send)
-                .patch_if::<Event>(detail.clone(), move |e| apply_patch(e, &for_detail))
+            optimistic
                 .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| {
                     list.iter()
                         .map(|e| {
-                            if e.id == target {
+                            if for_list_target(&e.id) {
                                 apply_patch(e, &for_lists)
                             } else {
                                 e.clone()
@@ -291,12 +397,12 @@ impl Actions {
                         })
                         .collect()
                 })
-                .on_success(move |saved: &Event| this.confirm(saved))
-                .on_error(on_error)
-                .on_settled(move || {
-                    turn.release();
-                    ticket.settled();
+                .on_success(move |saved: &Event| {
+                    settled.settled();
+                    this.confirm(saved)
                 })
+                .on_error(on_error)
+                .on_settled(move || turn.release())
                 .refetch(keys::lists()),
         );
         if let Some(errors) = feedback.server_errors {
@@ -311,12 +417,23 @@ impl Actions {
         title: &str,
         patch: &EventPatch,
         feedback: FormFeedback,
+        ticket: &Ticket,
     ) {
         let error = failure.error.clone();
-        let retry = failure.clone();
         let dismiss = failure.clone();
-        let on_dismiss: Rc<dyn Fn()> = Rc::new(move || dismiss.dismiss());
+        let given_up = ticket.clone();
+        let on_dismiss: Rc<dyn Fn()> = Rc::new(move || {
+            given_up.settled();
+            dismiss.dismiss();
+        });
+        if error == ApiError::Decode(NOT_CREATED.into()) {
+            // Its create failed: the form it was made on got the input back with that toast.
+            ticket.settled();
+            failure.dismiss();
+            return;
+        }
         if error.is_conflict() {
+            ticket.hold(&error.message());
             // Show the latest data now; "Apply my changes" resends the patch on top of it.
             self.client.invalidate_queries(&keys::events());
             self.toasts.show(
@@ -325,14 +442,13 @@ impl Actions {
                     "{} changed elsewhere, so your changes were not saved. You now see the latest version.",
                     quoted(title)
                 ),
-                vec![ToastAction::new("Apply my changes", move || {
-                    retry.retry();
-                })],
+                vec![self.retry_action("Apply my changes", &failure, ticket)],
                 Some(on_dismiss),
             );
             return;
         }
         if error.is_not_found() {
+            ticket.settled();
             self.toasts.show(
                 ToastKind::Error,
                 format!("{} no longer exists — changes reverted.", quoted(title)),
@@ -344,6 +460,8 @@ impl Actions {
         }
         let rejected = matches!(error.status(), Some(400 | 413 | 415 | 422));
         if rejected {
+            // The form keeps the attempt to fix; as sent, the change can never be saved.
+            ticket.settled();
             if let Some(errors) = feedback.server_errors {
                 errors.set(error.field_errors().to_vec());
             }
@@ -365,6 +483,7 @@ impl Actions {
             );
             return;
         }
+        ticket.hold(&error.message());
         self.toasts.show(
             ToastKind::Error,
             format!(
@@ -372,22 +491,26 @@ impl Actions {
                 quoted(title),
                 error.message()
             ),
-            vec![ToastAction::new("Retry", move || {
-                retry.retry();
-            })],
+            vec![self.retry_action("Retry", &failure, ticket)],
             Some(on_dismiss),
         );
     }
 
-    /// Create: the event shows in every list at once under a temporary id; on success the
-    /// server's copy replaces it and `on_created` runs with it.
+    /// Create: the event shows in every list at once under a temporary id, and its stand-in
+    /// (the detail of that id) can be shown and edited; on success the server's copy replaces
+    /// it and `on_created` runs with it. Returns the mutation and the stand-in's id.
     pub fn create(
         &self,
         input: EventInput,
         feedback: FormFeedback,
         on_created: impl Fn(&Event) + 'static,
-    ) -> MutationId {
+    ) -> (MutationId, EventId) {
         self.create_with("Create event", input, feedback, on_created, None)
+    }
+
+    /// What a create that failed while its stand-in was on screen left for the form (taken).
+    pub fn take_restored(&self) -> Option<(EventInput, Vec<FieldError>)> {
+        self.restored.try_update(Option::take).flatten()
     }
 
     fn create_with(
@@ -397,8 +520,9 @@ impl Actions {
         feedback: FormFeedback,
         on_created: impl Fn(&Event) + 'static,
         ticket: Option<Ticket>,
-    ) -> MutationId {
+    ) -> (MutationId, EventId) {
         let this = *self;
+        let replayed = ticket.is_some();
         let ticket = ticket.unwrap_or_else(|| {
             let op = PendingOp::Create {
                 label: label.to_owned(),
@@ -410,13 +534,21 @@ impl Actions {
         // (and a page showing it still finds it).
         let temp_id = EventId::new(format!("{TEMP_PREFIX}{}", ticket.key()));
         let temp = Event::from_input(temp_id.clone(), input.clone());
+        let standin = keys::event(&temp_id);
+        if optimistic() {
+            self.client.set_query_data(&standin, temp.clone());
+        }
         let api = self.api();
+        // Edits of the stand-in queue behind this turn (see `send_patch`).
+        let turn = TurnSlot::new(api.write_turn(&temp_id));
         let send = {
-            let input = input.clone();
-            let ticket = ticket.clone();
+            let (input, ticket, temp_id, turn) =
+                (input.clone(), ticket.clone(), temp_id.clone(), turn.clone());
             move |_signal| {
                 let (api, input, ticket) = (api.clone(), input.clone(), ticket.clone());
+                let (temp_id, turn) = (temp_id.clone(), turn.clone());
                 async move {
+                    turn.wait(&api, &temp_id).await;
                     let result = api.create(&input, Some(&ticket.key())).await;
                     ticket.sent(&result, None).await;
                     result
@@ -425,63 +557,95 @@ impl Actions {
         };
         let title = input.title.clone();
         let is_undo = label != "Create event";
+        let settled = ticket.clone();
+        let failed = ticket.clone();
         let mutation = self.client.optimistic(
             Optimistic::new(label, send)
                 .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| {
                     upsert_sorted(list, &temp)
                 })
-                .on_success(move |saved: &Event| {
-                    // Without optimism (`?optimistic=off`) only the refetch changes the screen.
-                    if optimistic() {
-                        this.client
-                            .set_query_data(&keys::event(&saved.id), saved.clone());
-                        for entry in this.client.entries() {
-                            if entry.key.starts_with(&keys::lists()) {
-                                this.client
-                                    .update_query_data::<Vec<Event>>(&entry.key, |l| {
-                                        *l = upsert_sorted(&remove_from(l, &temp_id), saved)
-                                    });
+                .on_success({
+                    let temp_id = temp_id.clone();
+                    move |saved: &Event| {
+                        settled.settled();
+                        // The mapping first, so stand-in edits also show on the real entry; the
+                        // tracked one last, so the stand-in page finds the real entry filled.
+                        crate::offline::remember_created(&temp_id, &saved.id);
+                        // Without optimism (`?optimistic=off`) only the refetch changes the screen.
+                        if optimistic() {
+                            this.client
+                                .set_query_data(&keys::event(&saved.id), saved.clone());
+                            for entry in this.client.entries() {
+                                if entry.key.starts_with(&keys::lists()) {
+                                    this.client
+                                        .update_query_data::<Vec<Event>>(&entry.key, |l| {
+                                            *l = upsert_sorted(&remove_from(l, &temp_id), saved)
+                                        });
+                                }
                             }
                         }
+                        this.creations
+                            .update(|c| drop(c.insert(temp_id.clone(), saved.id.clone())));
+                        on_created(saved);
                     }
-                    crate::offline::remember_created(&temp_id, &saved.id);
-                    this.creations
-                        .update(|c| drop(c.insert(temp_id.clone(), saved.id.clone())));
-                    on_created(saved);
                 })
-                .on_error(move |failure: MutationFailure<ApiError>| {
-                    let error = failure.error.clone();
-                    if let Some(errors) = feedback.server_errors {
-                        errors.set(error.field_errors().to_vec());
-                    }
-                    let dismiss = failure.clone();
-                    let what = if is_undo { "restore" } else { "create" };
-                    let actions = if error.is_retryable() {
-                        let retry = failure.clone();
-                        vec![ToastAction::new("Retry", move || {
-                            retry.retry();
-                        })]
-                    } else {
-                        Vec::new()
-                    };
-                    this.toasts.show(
-                        ToastKind::Error,
-                        format!(
+                .on_error({
+                    let temp_id = temp_id.clone();
+                    let standin = standin.clone();
+                    move |failure: MutationFailure<ApiError>| {
+                        let error = failure.error.clone();
+                        let what = if is_undo { "restore" } else { "create" };
+                        let message = format!(
                             "Couldn't {what} {} — changes reverted. {}",
                             quoted(&title),
                             error.message()
-                        ),
-                        actions,
-                        Some(Rc::new(move || dismiss.dismiss())),
-                    );
+                        );
+                        // The person is on the stand-in: back to the form with what it shows
+                        // (edits made there included), where Create is the way to try again.
+                        if !replayed && on_page(&format!("/events/{temp_id}")) {
+                            let latest = this
+                                .client
+                                .get_query_data::<Event>(&standin)
+                                .map_or_else(|| input.clone(), |e| e.input());
+                            this.restored
+                                .set(Some((latest, error.field_errors().to_vec())));
+                            this.client.remove_queries(&standin);
+                            failed.settled();
+                            failure.dismiss();
+                            this.go("/events/new", true);
+                            this.toasts
+                                .show(ToastKind::Error, message, Vec::new(), None);
+                            return;
+                        }
+                        if let Some(errors) = feedback.server_errors {
+                            errors.try_set(error.field_errors().to_vec());
+                        }
+                        let dismiss = failure.clone();
+                        let given_up = failed.clone();
+                        let standin = standin.clone();
+                        let on_dismiss: Rc<dyn Fn()> = Rc::new(move || {
+                            given_up.settled();
+                            this.client.remove_queries(&standin);
+                            dismiss.dismiss();
+                        });
+                        let actions = if error.is_retryable() {
+                            failed.hold(&error.message());
+                            vec![this.retry_action("Retry", &failure, &failed)]
+                        } else {
+                            failed.settled();
+                            Vec::new()
+                        };
+                        this.toasts
+                            .show(ToastKind::Error, message, actions, Some(on_dismiss));
+                    }
                 })
-                .on_settled(move || ticket.settled())
+                .on_settled(move || turn.release())
                 .refetch(keys::lists()),
         );
         if let Some(errors) = feedback.server_errors {
             errors.set(Vec::new());
         }
-        mutation
+        (mutation, temp_id)
     }
 
     /// Delete: gone from every list at once, with an "Undo" toast that re-creates it on the
@@ -521,12 +685,14 @@ impl Actions {
         };
         let gone = id.clone();
         let title = event.title.clone();
+        let settled = ticket.clone();
         self.client.optimistic(
             Optimistic::new("Delete event", send)
                 .patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| remove_from(list, &gone))
                 .on_success({
                     let id = id.clone();
                     move |_: &()| {
+                        settled.settled();
                         if !optimistic() {
                             return;
                         }
@@ -541,8 +707,9 @@ impl Actions {
                     }
                 })
                 .on_error(move |failure: MutationFailure<ApiError>| {
-                    let retry = failure.clone();
                     let dismiss = failure.clone();
+                    let given_up = ticket.clone();
+                    ticket.hold(&failure.error.message());
                     this.toasts.show(
                         ToastKind::Error,
                         format!(
@@ -550,13 +717,13 @@ impl Actions {
                             quoted(&title),
                             failure.error.message()
                         ),
-                        vec![ToastAction::new("Retry", move || {
-                            retry.retry();
-                        })],
-                        Some(Rc::new(move || dismiss.dismiss())),
+                        vec![this.retry_action("Retry", &failure, &ticket)],
+                        Some(Rc::new(move || {
+                            given_up.settled();
+                            dismiss.dismiss();
+                        })),
                     );
                 })
-                .on_settled(move || ticket.settled())
                 .refetch(keys::lists()),
         );
         if replayed {
