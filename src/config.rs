@@ -3,9 +3,11 @@
 
 use serde::Deserialize;
 
-/// What `config.json` may hold; every field has a default so a missing file still works.
+/// What `config.json` may hold; every field has a default so a missing file still works,
+/// but a field it does not know is an error (a misspelt `apiBaseURL` must not quietly mean
+/// `/api`).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
     /// The REST API's base URL, absolute or relative to the document base URI.
     #[serde(default = "default_api_base_url")]
@@ -25,40 +27,65 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Parse the file's text; anything unreadable falls back to the defaults.
-    pub fn parse(text: &str) -> Config {
-        serde_json::from_str(text).unwrap_or_default()
+    /// Parse the file's text; the error says what is wrong, for the screen.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if config.api_base_url.trim().is_empty() {
+            return Err("apiBaseUrl is empty".into());
+        }
+        Ok(config)
+    }
+
+    /// What the fetch of `config.json` answered (`status` 0: no answer) means: a missing file
+    /// (404) or no network (an offline start the service worker could not serve it for) is
+    /// the defaults, since every field has one and the app must still open offline; any other
+    /// failure, and a file that does not parse as the config, is an error to show.
+    pub fn from_answer(status: u16, text: &str) -> Result<Config, String> {
+        match status {
+            200..=299 => Config::parse(text).map_err(|e| format!("config.json is broken: {e}")),
+            0 | 404 => Ok(Config::default()),
+            other => Err(format!("config.json could not be loaded (HTTP {other})")),
+        }
     }
 
     /// Fetch `config.json` relative to the document base URI (so a sub-path deploy finds its
-    /// own file) and resolve the API URL against it. Never fails: defaults on any error.
+    /// own file) and resolve the API URL against it; see [`Config::from_answer`].
     /// The loader (`boot.js`) starts that fetch before the wasm is compiled; its answer is
     /// used when present.
-    pub async fn load() -> Config {
+    pub async fn load() -> Result<Config, String> {
         let base = document_base_uri();
-        let text = match started_by_loader() {
-            Some(text) => wasm_bindgen_futures::JsFuture::from(text)
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default(),
+        let (status, text) = match started_by_loader() {
+            Some(answer) => {
+                let answer = wasm_bindgen_futures::JsFuture::from(answer)
+                    .await
+                    .unwrap_or_default();
+                let get = |k: &str| js_sys::Reflect::get(&answer, &k.into()).ok();
+                let status = get("status").and_then(|v| v.as_f64()).unwrap_or(0.0) as u16;
+                (
+                    status,
+                    get("text").and_then(|v| v.as_string()).unwrap_or_default(),
+                )
+            }
             None => {
                 let url = resolve_url("config.json", &base);
                 match gloo_net::http::Request::get(&url).send().await {
-                    Ok(resp) if resp.ok() => resp.text().await.unwrap_or_default(),
-                    _ => String::new(),
+                    Ok(resp) => (resp.status(), resp.text().await.unwrap_or_default()),
+                    Err(_) => (0, String::new()),
                 }
             }
         };
-        let mut config = Config::parse(&text);
+        if status == 404 || status == 0 {
+            web_sys::console::warn_1(&"config.json not loaded: using the default API /api".into());
+        }
+        let mut config = Config::from_answer(status, &text)?;
         config.api_base_url = resolve_url(&config.api_base_url, &base)
             .trim_end_matches('/')
             .to_owned();
-        config
+        Ok(config)
     }
 }
 
-/// The `config.json` text promise `boot.js` left on `window`, taken once.
+/// The `config.json` answer promise (`{status, text}`) `boot.js` left on `window`, taken once.
 fn started_by_loader() -> Option<js_sys::Promise> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window()?;
@@ -130,13 +157,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_when_missing_or_broken() {
-        assert_eq!(Config::parse("").api_base_url, "/api");
-        assert_eq!(Config::parse("{}").api_base_url, "/api");
+    fn defaults_only_when_missing() {
+        assert_eq!(Config::parse("{}").unwrap().api_base_url, "/api");
         assert_eq!(
-            Config::parse(r#"{"apiBaseUrl": "https://x.test/v1", "other": 1}"#).api_base_url,
+            Config::parse(r#"{"apiBaseUrl": "https://x.test/v1"}"#)
+                .unwrap()
+                .api_base_url,
             "https://x.test/v1"
         );
+        assert_eq!(Config::from_answer(404, "").unwrap(), Config::default());
+        assert_eq!(Config::from_answer(0, "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn a_broken_file_is_an_error_saying_what_is_wrong() {
+        let err = |status, text| Config::from_answer(status, text).unwrap_err();
+        assert!(err(200, "").contains("config.json is broken"));
+        assert!(err(200, "{ \"apiBaseUrl\": ").contains("EOF"));
+        assert!(err(200, r#"{"apiBaseUrl": 42}"#).contains("string"));
+        assert!(err(200, r#"{"apiBaseURL": "/v1"}"#).contains("apiBaseURL"));
+        assert!(err(200, r#"{"apiBaseUrl": " "}"#).contains("empty"));
+        assert!(err(200, "<!doctype html>").contains("config.json"));
+        assert!(err(503, "").contains("HTTP 503"));
     }
 
     #[test]

@@ -27,7 +27,27 @@ pub fn main() {
     flags::init();
     // Leptos' executor starts at mount, so the config fetch runs on wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async {
-        let config = config::Config::load().await;
-        leptos::mount::mount_to_body(move || view! { <app::App config=config /> });
+        match config::Config::load().await {
+            Ok(config) => {
+                leptos::mount::mount_to_body(move || view! { <app::App config=config /> })
+            }
+            Err(problem) => leptos::mount::mount_to_body(move || view! { <ConfigError problem /> }),
+        }
     });
+}
+
+/// The screen for a configuration the app cannot run with: what is wrong, not a guess.
+#[component]
+fn ConfigError(problem: String) -> impl IntoView {
+    view! {
+        <main id="main" class="app-main">
+            <section class="page">
+                <h1>"Eventual cannot start"</h1>
+                <div role="alert">
+                    <p>{problem}</p>
+                    <p>"Fix config.json next to index.html, then reload."</p>
+                </div>
+            </section>
+        </main>
+    }
 }

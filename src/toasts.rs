@@ -62,6 +62,9 @@ pub struct Toast {
     pub remaining_ms: i32,
     /// Hovered or focused: the countdown waits.
     pub paused: bool,
+    /// A failure whose buttons are the only way back to unsaved work: it never closes by
+    /// itself, only by a button or Escape.
+    pub sticky: bool,
 }
 
 /// Handle to the toast stack, provided at the root. `Copy`.
@@ -108,9 +111,11 @@ impl Toasts {
     ) -> u64 {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
+        let sticky = kind == ToastKind::Error && !actions.is_empty();
         let toast = Toast {
             id,
             kind,
+            sticky,
             message: message.into(),
             actions,
             on_dismiss,
@@ -194,16 +199,17 @@ impl Toasts {
 
     /// Advance every running countdown by `ms`, closing toasts whose time is up.
     pub fn tick(&self, ms: i32) {
+        let running = |t: &Toast| !t.paused && !t.sticky;
         let expired: Vec<u64> = self.list.with_untracked(|l| {
             l.iter()
-                .filter(|t| !t.paused && t.remaining_ms <= ms)
+                .filter(|t| running(t) && t.remaining_ms <= ms)
                 .map(|t| t.id)
                 .collect()
         });
-        let any_running = self.list.with_untracked(|l| l.iter().any(|t| !t.paused));
+        let any_running = self.list.with_untracked(|l| l.iter().any(running));
         if any_running {
             self.list.update(|l| {
-                for t in l.iter_mut().filter(|t| !t.paused) {
+                for t in l.iter_mut().filter(|t| running(t)) {
                     t.remaining_ms -= ms;
                 }
             });
@@ -211,5 +217,31 @@ impl Toasts {
         for id in expired {
             self.dismiss(id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_with_a_way_back_never_closes_by_itself() {
+        let owner = Owner::new();
+        owner.set();
+        let toasts = Toasts::new();
+        let retry = toasts.show(
+            ToastKind::Error,
+            "Couldn't save — changes reverted.",
+            vec![ToastAction::new("Retry", || {})],
+            None,
+        );
+        let plain = toasts.show(ToastKind::Error, "Not found", Vec::new(), None);
+        let info = toasts.info("Saved");
+        toasts.tick(60_000);
+        assert!(toasts.get(retry).is_some());
+        assert!(toasts.get(plain).is_none());
+        assert!(toasts.get(info).is_none());
+        toasts.dismiss_newest();
+        assert!(toasts.get(retry).is_none());
     }
 }

@@ -102,12 +102,13 @@ test('an event created offline keeps its page across a reload and is made once',
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('link', { name: 'Back to events' }).click();
 
-  // The stand-in row links to a page that waits for the server's id.
+  // The stand-in row links to the new event's page under its stand-in id, until the server's.
   await listLink(page, title).click();
-  await expect(heading(page)).toHaveText('Saving new event…');
+  await expect(heading(page)).toHaveText(title);
+  await expect(page).toHaveURL(/\/events\/new-[^/]+$/);
   const standIn = page.url();
   await page.reload();
-  await expect(heading(page)).toHaveText('Saving new event…');
+  await expect(heading(page)).toHaveText(title);
   expect(page.url()).toBe(standIn);
   expect(await countTitled(request, title)).toBe(0);
 
@@ -126,11 +127,8 @@ test('a create already sent by a tab that closed is not made twice when another 
   const first = await context.newPage();
   await first.goto('/events/new');
   await fault(first, { method: 'POST', path: `${API}/events` }, 'lose-response');
-  await first.route(`**${API}/events`, async (route, req) => {
-    // Keep the probe from declaring the server reachable, so the change stays queued.
-    if (req.method() === 'HEAD') await route.abort('internetdisconnected');
-    else await route.fallback();
-  });
+  // Keep the probe from declaring the server reachable, so the change stays queued.
+  await first.route(`**${API}/health`, (route) => route.abort('internetdisconnected'));
   const title = uniqueTitle('Closed mid-create');
   await first.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
   await first.getByRole('button', { name: 'Create', exact: true }).click();

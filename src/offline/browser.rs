@@ -26,11 +26,10 @@ pub fn get(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
-/// Writes one localStorage value (quota errors are ignored: saving is best effort).
-pub fn set(key: &str, value: &str) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(key, value);
-    }
+/// Writes one localStorage value; false when it could not be kept (quota exceeded, storage
+/// disabled), so callers that must keep it can make room or say so.
+pub fn set(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
 /// Removes one localStorage value.
@@ -61,10 +60,27 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// A random 64-bit number (ids double as server-side idempotency keys, shared by all clients).
-pub fn entropy() -> u64 {
-    let half = || (js_sys::Math::random() * u32::MAX as f64) as u64;
-    (half() << 32) | half()
+/// A random UUID (ids double as server-side idempotency keys, shared by all clients):
+/// `crypto.randomUUID()`, or one from `getRandomValues` outside a secure context.
+pub fn uuid() -> String {
+    let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) else {
+        return super::outbox::uuid_v4(fallback_bytes());
+    };
+    let has_random_uuid =
+        Reflect::get(&crypto, &"randomUUID".into()).is_ok_and(|f| f.is_function());
+    if has_random_uuid {
+        return crypto.random_uuid();
+    }
+    let mut bytes = [0u8; 16];
+    if crypto.get_random_values_with_u8_array(&mut bytes).is_err() {
+        bytes = fallback_bytes();
+    }
+    super::outbox::uuid_v4(bytes)
+}
+
+/// Without Web Crypto at all: `Math.random` (no such browser runs this wasm, but never panic).
+fn fallback_bytes() -> [u8; 16] {
+    std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8)
 }
 
 /// This tab's id: kept in sessionStorage, so a reload of the same tab keeps it (and its
@@ -74,7 +90,7 @@ pub fn tab_id() -> String {
     if let Some(id) = session_get(KEY) {
         return id;
     }
-    let id = super::outbox::make_id("tab-", now_ms(), 0, entropy());
+    let id = format!("tab-{}", uuid());
     session_set(KEY, &id);
     id
 }
@@ -201,23 +217,82 @@ pub fn asset_version(href: &str) -> String {
         .collect()
 }
 
-/// Whether the server answers at all (any HTTP status counts) within `timeout_ms`:
-/// `HEAD <url>`, never cached.
+/// Whether the API itself answers `GET <url>` (its `/health`) within `timeout_ms`, never
+/// cached: the answer must be JSON (a captive portal's 200 login page is not the server).
 pub async fn reachable(url: &str, timeout_ms: u32) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
     let init = web_sys::RequestInit::new();
-    init.set_method("HEAD");
+    init.set_method("GET");
     init.set_cache(web_sys::RequestCache::NoStore);
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
     let promise = window.fetch_with_str_and_init(url, &init);
-    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+    let Ok(resp) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+        return false;
+    };
+    let Ok(resp) = resp.dyn_into::<web_sys::Response>() else {
+        return false;
+    };
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let Ok(text) = resp.text() else {
+        return false;
+    };
+    let body = wasm_bindgen_futures::JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    is_server_health(resp.status(), &content_type, &body)
+}
+
+/// Whether an answer to `GET /health` came from the API: JSON (any status: a 503 "database
+/// down" is the server too), and for a 200 the server's own `{"status":"ok"}`.
+pub fn is_server_health(status: u16, content_type: &str, body: &str) -> bool {
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if !(media == "application/json" || media.ends_with("+json")) {
+        return false;
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return false;
+    };
+    status != 200 || value.get("status").and_then(|s| s.as_str()) == Some("ok")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::asset_version;
+    use super::{asset_version, is_server_health};
+
+    #[test]
+    fn only_the_servers_health_answer_counts() {
+        assert!(is_server_health(
+            200,
+            "application/json",
+            r#"{"status":"ok"}"#
+        ));
+        assert!(is_server_health(
+            503,
+            "application/problem+json",
+            r#"{"status":503}"#
+        ));
+        assert!(!is_server_health(200, "text/html", "<html>Log in</html>"));
+        assert!(!is_server_health(200, "application/json", "<html>"));
+        assert!(!is_server_health(
+            200,
+            "application/json",
+            r#"{"login":true}"#
+        ));
+    }
 
     #[test]
     fn versions_come_from_hashed_asset_names() {

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::ApiError;
 use crate::keys;
 use crate::mutations::Actions;
+use crate::toasts::{ToastAction, ToastKind, Toasts};
 
 pub use banner::OfflineBanner;
 pub use outbox::{EtagChain, PendingOp, Queued};
@@ -58,6 +59,7 @@ pub struct Offline {
     saved_shown: RwSignal<bool>,
     probing: StoredValue<bool>,
     api_base: StoredValue<String>,
+    toasts: Toasts,
 }
 
 struct Shared {
@@ -67,6 +69,12 @@ struct Shared {
     live: HashSet<String>,
     channel: Option<browser::Channel>,
     counter: u64,
+    /// This tab's heartbeat is stored: without it other tabs would adopt what it stores.
+    beating: bool,
+    /// Unreadable outbox keys already shown to the person.
+    reported: HashSet<String>,
+    /// The person was told storage is full (once per page load).
+    told_full: bool,
 }
 
 thread_local! {
@@ -127,9 +135,9 @@ impl Offline {
         }
     }
 
-    /// Whether the API answers a probe at all (any status), within [`PROBE_TIMEOUT_MS`].
+    /// Whether the API's `/health` answers as the server does, within [`PROBE_TIMEOUT_MS`].
     async fn server_answers(&self) -> bool {
-        let url = format!("{}/events", self.api_base.get_value());
+        let url = format!("{}/health", self.api_base.get_value());
         browser::reachable(&url, PROBE_TIMEOUT_MS).await
     }
 
@@ -192,6 +200,7 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
         saved_shown: RwSignal::new(false),
         probing: StoredValue::new(false),
         api_base: StoredValue::new(api_base.to_owned()),
+        toasts: actions.toasts(),
     };
     STATE.with(|s| s.set(Some(this)));
     let tab = browser::tab_id();
@@ -209,6 +218,9 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
             live: HashSet::new(),
             channel,
             counter: 0,
+            beating: true,
+            reported: HashSet::new(),
+            told_full: false,
         })
     });
     if !online {
@@ -262,11 +274,11 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
 
     // Heartbeat, and adopt saved changes: ours from before a reload, and orphans.
     let beat_key = format!("{}{tab}", outbox::HEARTBEAT_PREFIX);
-    browser::set(&beat_key, &browser::now_ms().to_string());
+    heartbeat(&beat_key);
     claim_and_replay(actions);
     let beat = set_interval_with_handle(
         move || {
-            browser::set(&beat_key, &browser::now_ms().to_string());
+            heartbeat(&beat_key);
             claim_and_replay(actions);
         },
         Duration::from_millis(BEAT_MS),
@@ -285,15 +297,68 @@ pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
     });
 }
 
+/// Writes `value` under `key`, dropping the saved query cache (only a copy of server data) to
+/// make room when storage is full; false when it still cannot be kept.
+fn keep(key: &str, value: &str) -> bool {
+    if browser::set(key, value) {
+        return true;
+    }
+    browser::remove(cache_store::CACHE_KEY);
+    browser::set(key, value)
+}
+
+/// Stores this tab's heartbeat. A tab whose beat cannot be stored must not store or adopt
+/// changes: other tabs would take them as orphans and send them too.
+fn heartbeat(key: &str) {
+    let ok = keep(key, &browser::now_ms().to_string());
+    let was = shared(|s| std::mem::replace(&mut s.beating, ok)).unwrap_or(true);
+    if was && !ok {
+        tell_full(None);
+    }
+}
+
+/// Says (once per page load) that storage is full, naming the change that can't be kept.
+fn tell_full(op: Option<&PendingOp>) {
+    let Some(st) = state() else {
+        return;
+    };
+    let what = op.map_or_else(
+        || "Changes made in this tab".to_owned(),
+        PendingOp::describe,
+    );
+    if op.is_none() && shared(|s| std::mem::replace(&mut s.told_full, true)).unwrap_or(true) {
+        return;
+    }
+    st.toasts.show(
+        ToastKind::Error,
+        format!(
+            "{what} cannot be kept offline: this browser's storage is full. Keep this tab open \
+             until it is sent, or free some space."
+        ),
+        Vec::new(),
+        None,
+    );
+}
+
 /// Under the outbox lock: take over this tab's saved changes and those of dead tabs, and
-/// re-issue the ones this tab is not already sending.
+/// re-issue the ones this tab is not already sending; a change whose last send failed is
+/// offered again (Retry / Dismiss), never resent by itself; entries this version cannot read
+/// are shown, with Discard.
 fn claim_and_replay(actions: Actions) {
     browser::with_lock(LOCK, move || {
-        let Some(tab) = shared(|s| s.tab.clone()) else {
+        let Some((tab, beating)) = shared(|s| (s.tab.clone(), s.beating)) else {
             return;
         };
         let pairs = browser::stored_pairs();
-        let saved = outbox::load(pairs.iter().cloned());
+        let (saved, unreadable) = outbox::load_all(pairs.iter().cloned());
+        for bad in unreadable {
+            if shared(|s| s.reported.insert(bad.key.clone())).unwrap_or(false) {
+                report_unreadable(actions, bad);
+            }
+        }
+        if !beating {
+            return;
+        }
         let beats = outbox::heartbeats(pairs);
         let claimed = outbox::claim(&saved, &tab, &beats, browser::now_ms());
         let fresh: Vec<Queued> = claimed
@@ -301,12 +366,34 @@ fn claim_and_replay(actions: Actions) {
             .filter(|q| shared(|s| !s.live.contains(&q.cid)).unwrap_or(false))
             .collect();
         for q in &fresh {
-            browser::set(&q.storage_key(), &q.to_json());
+            keep(&q.storage_key(), &q.to_json());
         }
         for q in fresh {
-            actions.replay(Ticket::adopt(q));
+            if q.failed.is_some() {
+                actions.offer(Ticket::adopt(q));
+            } else {
+                actions.replay(Ticket::adopt(q));
+            }
         }
     });
+}
+
+/// Tells the person about a stored change this version cannot read, offering to discard it.
+fn report_unreadable(actions: Actions, bad: outbox::Unreadable) {
+    let named = bad
+        .title
+        .map(|t| format!(" (“{}”)", t.trim()))
+        .unwrap_or_default();
+    let key = bad.key;
+    actions.toasts().show(
+        ToastKind::Error,
+        format!(
+            "A change saved by an earlier version of the app{named} could not be read, so it \
+             was not sent. Discard it, or keep it and re-enter it by hand."
+        ),
+        vec![ToastAction::new("Discard", move || browser::remove(&key))],
+        None,
+    );
 }
 
 /// Writes the cache's confirmed data to localStorage, for the next page load.
@@ -352,14 +439,17 @@ impl Ticket {
         })
         .unwrap_or_default();
         let queued = Queued {
-            cid: outbox::make_id("m-", now, n, entropy()),
+            cid: format!("m-{}", new_uuid(n)),
             op,
             if_match,
             created_ms: now,
             owner: tab,
+            failed: None,
         };
         let ticket = Ticket::adopt(queued);
-        ticket.save();
+        if !ticket.save() {
+            tell_full(Some(&ticket.op()));
+        }
         ticket
     }
 
@@ -387,11 +477,52 @@ impl Ticket {
         self.inner.queued.borrow().op.clone()
     }
 
-    fn save(&self) {
-        if state().is_some() {
-            let q = self.inner.queued.borrow();
-            browser::set(&q.storage_key(), &q.to_json());
+    /// Stores the change; false when it could not be kept (storage full, or this tab has no
+    /// heartbeat for others to see it is alive).
+    fn save(&self) -> bool {
+        if state().is_none() {
+            return true;
         }
+        let q = self.inner.queued.borrow().clone();
+        shared(|s| s.beating).unwrap_or(false) && keep(&q.storage_key(), &q.to_json())
+    }
+
+    /// Why its last send failed, when it waits for the person.
+    pub fn failure(&self) -> Option<String> {
+        self.inner.queued.borrow().failed.clone()
+    }
+
+    /// Its last send failed and the person was offered Retry: kept stored (and listed) until
+    /// they retry or dismiss it, and offered again after a reload instead of resent.
+    pub fn hold(&self, reason: &str) {
+        self.inner.queued.borrow_mut().failed = Some(reason.to_owned());
+        self.save();
+        self.publish();
+    }
+
+    /// The person pressed Retry: pending again, sent as usual.
+    pub fn resume(&self) {
+        self.inner.queued.borrow_mut().failed = None;
+        let cid = self.key();
+        shared(|s| s.live.insert(cid));
+        self.save();
+        self.publish();
+    }
+
+    /// A create it waited for got the real id `real`: a change to the stand-in goes there,
+    /// on the version the create produced when it carries none.
+    pub fn retarget(&self, real: &EventId, tag: Option<String>) {
+        {
+            let mut q = self.inner.queued.borrow_mut();
+            if let PendingOp::Save { id, .. } = &mut q.op {
+                *id = real.clone();
+            }
+            if q.if_match.is_none() {
+                q.if_match = tag;
+            }
+        }
+        self.save();
+        self.publish();
     }
 
     /// Shows this tab's outbox in the UI.
@@ -479,13 +610,16 @@ fn browser_now() -> u64 {
     }
 }
 
-fn entropy() -> u64 {
+fn new_uuid(counter: u64) -> String {
     #[cfg(target_arch = "wasm32")]
     {
-        browser::entropy()
+        let _ = counter;
+        browser::uuid()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        0
+        let mut bytes = [0u8; 16];
+        bytes[8..].copy_from_slice(&counter.to_be_bytes());
+        outbox::uuid_v4(bytes)
     }
 }

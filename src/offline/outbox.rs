@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 /// localStorage key prefix of one queued change (`<prefix><cid>`); bump the version on a
 /// breaking change of [`Queued`].
 pub const OUTBOX_PREFIX: &str = "eventual:outbox:v1:";
+/// What every outbox key starts with, whatever its version (older ones are reported, not lost).
+pub const OUTBOX_ANY: &str = "eventual:outbox:";
 /// localStorage key prefix of a tab's heartbeat (`<prefix><tab id>` = last beat, ms).
 pub const HEARTBEAT_PREFIX: &str = "eventual:tab:v1:";
 /// A tab whose heartbeat is older than this is gone; its changes may be adopted.
@@ -76,6 +78,10 @@ pub struct Queued {
     pub created_ms: u64,
     /// The tab that sends it.
     pub owner: String,
+    /// Why its last send failed, when it waits for the person's Retry or Dismiss instead of
+    /// being sent by itself (absent in entries written before this field existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
 }
 
 impl Queued {
@@ -95,16 +101,53 @@ impl Queued {
     }
 }
 
-/// Parses stored `(key, value)` pairs into the outbox, oldest first; keys of other kinds and
-/// unreadable values are skipped.
+/// Parses stored `(key, value)` pairs into the outbox, oldest first; keys of other kinds are
+/// skipped.
 pub fn load(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<Queued> {
-    let mut out: Vec<Queued> = pairs
-        .into_iter()
-        .filter(|(k, _)| k.starts_with(OUTBOX_PREFIX))
-        .filter_map(|(_, v)| Queued::from_json(&v))
-        .collect();
+    load_all(pairs).0
+}
+
+/// An outbox entry this version cannot read (an older format, or damaged).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Its storage key.
+    pub key: String,
+    /// A title found in it, to name it by.
+    pub title: Option<String>,
+}
+
+/// The outbox, oldest first, and the entries under any outbox key that do not parse.
+pub fn load_all(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> (Vec<Queued>, Vec<Unreadable>) {
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for (key, value) in pairs.into_iter().filter(|(k, _)| k.starts_with(OUTBOX_ANY)) {
+        match Queued::from_json(&value).filter(|_| key.starts_with(OUTBOX_PREFIX)) {
+            Some(q) => out.push(q),
+            None => {
+                let title = serde_json::from_str::<serde_json::Value>(&value)
+                    .ok()
+                    .and_then(|v| find_title(&v));
+                bad.push(Unreadable { key, title });
+            }
+        }
+    }
     out.sort_by(|a, b| a.created_ms.cmp(&b.created_ms).then(a.cid.cmp(&b.cid)));
-    out
+    bad.sort_by(|a, b| a.key.cmp(&b.key));
+    (out, bad)
+}
+
+/// The first `"title"` string anywhere in `v`.
+fn find_title(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Object(map) => map
+            .get("title")
+            .and_then(|t| t.as_str().map(str::to_owned))
+            .or_else(|| map.values().find_map(find_title)),
+        serde_json::Value::Array(items) => items.iter().find_map(find_title),
+        _ => None,
+    }
 }
 
 /// Last heartbeat of every tab, from stored `(key, value)` pairs.
@@ -168,9 +211,20 @@ impl EtagChain {
     }
 }
 
-/// A fresh random-enough id (`prefix` + time + counter + entropy from the caller).
-pub fn make_id(prefix: &str, now_ms: u64, counter: u64, entropy: u64) -> String {
-    format!("{prefix}{now_ms:x}-{counter:x}-{entropy:x}")
+/// A version-4 UUID from 16 random bytes (RFC 9562 §5.4), for where `crypto.randomUUID` is
+/// missing (pages outside a secure context still have `getRandomValues`).
+pub fn uuid_v4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 #[cfg(test)]
@@ -202,6 +256,7 @@ mod tests {
             if_match: Some("\"3\"".into()),
             created_ms: created,
             owner: owner.into(),
+            failed: None,
         }
     }
 
@@ -248,6 +303,52 @@ mod tests {
         ];
         let cids: Vec<_> = load(pairs).into_iter().map(|q| q.cid).collect();
         assert_eq!(cids, ["a", "b"]);
+    }
+
+    #[test]
+    fn entries_that_no_longer_parse_are_reported_not_dropped() {
+        let pairs = vec![
+            (save("a", 1, "t").storage_key(), save("a", 1, "t").to_json()),
+            (format!("{OUTBOX_PREFIX}bad"), "{not json".into()),
+            (
+                "eventual:outbox:v0:old".into(),
+                r#"{"kind":"save","changes":{"title":"Old one"}}"#.into(),
+            ),
+            ("unrelated".into(), "{".into()),
+        ];
+        let (ok, bad) = load_all(pairs);
+        assert_eq!(ok.len(), 1);
+        assert_eq!(
+            bad,
+            [
+                Unreadable {
+                    key: "eventual:outbox:v0:old".into(),
+                    title: Some("Old one".into())
+                },
+                Unreadable {
+                    key: format!("{OUTBOX_PREFIX}bad"),
+                    title: None
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_change_keeps_its_reason_and_older_entries_still_read() {
+        let q = Queued {
+            failed: Some("HTTP 500".into()),
+            ..save("a", 1, "t")
+        };
+        assert_eq!(Queued::from_json(&q.to_json()), Some(q));
+        let plain = save("b", 1, "t").to_json();
+        assert!(!plain.contains("failed"), "{plain}");
+    }
+
+    #[test]
+    fn uuids_are_version_4() {
+        let id = uuid_v4([0xff; 16]);
+        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
     }
 
     #[test]

@@ -16,29 +16,88 @@ use crate::pages::list::LoadError;
 pub fn EventPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| EventId::new(params.with(|p| p.get("id").unwrap_or_default())));
+    let actions = expect_context::<Actions>();
     move || {
         let id = id.get();
-        if is_temp(&id) {
-            view! { <PendingCreate id=id /> }.into_any()
-        } else {
-            view! { <EventDetail id=id /> }.into_any()
+        if !is_temp(&id) {
+            return view! { <EventDetail id=id /> }.into_any();
+        }
+        // Untracked: the stand-in page itself follows its create to the real id.
+        match actions.created_id_untracked(&id) {
+            Some(real) => view! { <Redirect path=format!("/events/{real}") /> }.into_any(),
+            None => view! { <StandIn id=id /> }.into_any(),
         }
     }
 }
 
-/// A temporary id from an optimistic create: wait for the server's id, then go there.
+/// A new event's page while its create is in flight, on its temporary id: editable at once
+/// (edits queue behind the create); when the real id arrives the URL moves to it in place
+/// (history replace, no re-render), and the same editor goes on with the server's copy.
 #[component]
-fn PendingCreate(id: EventId) -> impl IntoView {
+fn StandIn(id: EventId) -> impl IntoView {
     let actions = expect_context::<Actions>();
-    move || match actions.created_id(&id) {
-        Some(real) => view! { <Redirect path=format!("/events/{real}") /> }.into_any(),
-        None => view! {
+    let client = use_query_client();
+    let temp_key = keys::event(&id);
+    let real = Memo::new({
+        let id = id.clone();
+        move |_| actions.created_id(&id)
+    });
+    Effect::new(move |_| {
+        if let Some(real) = real.get() {
+            replace_url(&crate::config::href(&format!("/events/{real}")));
+        }
+    });
+    // Read (and kept alive, refetched) as a query: the stand-in until the real id arrives,
+    // then the real event, whose entry the create filled before it announced the id.
+    let api = expect_context::<Api>();
+    let query_key = Memo::new({
+        let temp_key = temp_key.clone();
+        move |_| {
+            real.get()
+                .map_or_else(|| temp_key.clone(), |r| keys::event(&r))
+        }
+    });
+    let query = use_query(
+        move || query_key.get(),
+        move |_key, signal| {
+            let (api, real) = (api.clone(), real.get_untracked());
+            async move {
+                match real {
+                    Some(real) => api.get(&real, signal.web()).await,
+                    // A stand-in is only ever filled by its create, never fetched.
+                    None => futures::future::pending().await,
+                }
+            }
+        },
+    );
+    let event = query.data;
+    let saving = Signal::derive(move || {
+        let real_key = real.get().map(|r| keys::event(&r));
+        real_key.is_none()
+            || client.pending_mutations().iter().any(|m| {
+                m.state.is_unsettled()
+                    && (m.touches(&temp_key) || real_key.as_ref().is_some_and(|k| m.touches(k)))
+            })
+    });
+    let has_data = Memo::new(move |_| event.with(Option::is_some));
+    move || {
+        if has_data.get() {
+            return view! { <EventEditor event=event saving=saving id=id.clone() /> }.into_any();
+        }
+        view! {
             <section class="page" aria-busy="true">
                 <h1>"Saving new event…"</h1>
                 <A href=crate::config::href("/events") exact=true>"Back to events"</A>
             </section>
         }
-        .into_any(),
+        .into_any()
+    }
+}
+
+/// Moves the address bar to `url` without a navigation (the page on screen stays).
+fn replace_url(url: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
     }
 }
 

@@ -5,7 +5,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::components::{EventForm, FormState};
-use crate::draft::Draft;
+use crate::draft::{BrowserClock, Draft};
+use crate::flags::optimistic;
 use crate::mutations::Actions;
 use crate::time;
 
@@ -13,7 +14,14 @@ use crate::time;
 #[component]
 pub fn NewPage() -> impl IntoView {
     let actions = expect_context::<Actions>();
-    let form = FormState::new(default_draft());
+    // A create that failed on its stand-in page comes back here with what it showed.
+    let restored = actions.take_restored();
+    let form = FormState::new(restored.as_ref().map_or_else(default_draft, |(input, _)| {
+        Draft::from_input(input, &BrowserClock)
+    }));
+    if let Some((_, errors)) = restored {
+        form.server_errors.set(errors);
+    }
     let client = use_query_client();
     let mutation = RwSignal::new(None::<MutationId>);
     let busy = Signal::derive(move || {
@@ -27,20 +35,23 @@ pub fn NewPage() -> impl IntoView {
     let navigate = use_navigate();
     let location = use_location();
     let on_submit = Callback::new(move |input: EventInput| {
-        let navigate = navigate.clone();
-        let id = actions.create(input, form.feedback(|| None), move |saved| {
-            // Only move on if the person is still waiting on this page.
-            if location.pathname.get_untracked().ends_with("/events/new") {
-                navigate(
-                    &format!("/events/{}", saved.id),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
+        let go = navigate.clone();
+        let replace = || NavigateOptions {
+            replace: true,
+            ..Default::default()
+        };
+        let (id, standin) = actions.create(input, form.feedback(|| None), move |saved| {
+            // Without optimism the form waits; move on if the person is still waiting here.
+            if !optimistic() && location.pathname.get_untracked().ends_with("/events/new") {
+                go(&format!("/events/{}", saved.id), replace());
             }
         });
-        mutation.set(Some(id));
+        if optimistic() {
+            // The new event's page at once, on its stand-in; it moves to the real id itself.
+            navigate(&format!("/events/{standin}"), replace());
+        } else {
+            mutation.set(Some(id));
+        }
     });
     view! {
         <section class="page new-page">

@@ -25,6 +25,8 @@ pub struct Needs {
     pub node_modules: bool,
     /// Chromium and chromedriver for browser tests.
     pub browser: bool,
+    /// The Python venv with schemathesis and openapi-spec-validator (see [`api_schema_venv`]).
+    pub api_schema_tools: bool,
 }
 
 impl Needs {
@@ -36,6 +38,7 @@ impl Needs {
             wasm_bindgen: self.wasm_bindgen || other.wasm_bindgen,
             node_modules: self.node_modules || other.node_modules,
             browser: self.browser || other.browser,
+            api_schema_tools: self.api_schema_tools || other.api_schema_tools,
         }
     }
 
@@ -46,6 +49,7 @@ impl Needs {
         wasm_bindgen: true,
         node_modules: true,
         browser: true,
+        api_schema_tools: true,
     };
 
     /// What `trunk serve` needs (debug builds never run wasm-opt, so no Node.js).
@@ -55,6 +59,7 @@ impl Needs {
         wasm_bindgen: true,
         node_modules: false,
         browser: false,
+        api_schema_tools: false,
     };
 
     /// What a release build of the app with Trunk needs.
@@ -64,6 +69,7 @@ impl Needs {
         wasm_bindgen: true,
         node_modules: true,
         browser: false,
+        api_schema_tools: false,
     };
 }
 
@@ -107,7 +113,60 @@ pub fn ensure(root: &Path, needs: Needs) -> Result<Option<Browser>> {
         // Trunk builds run with `--offline`, so every crate must already be downloaded.
         process::run(Command::new(paths::cargo()).arg("fetch").current_dir(root))?;
     }
+    if needs.api_schema_tools {
+        ensure_api_schema_venv(root)?;
+    }
     needs.browser.then(ensure_browser).transpose()
+}
+
+/// The pinned Python tools of the `api-schema` step.
+pub const API_SCHEMA_REQUIREMENTS: &str = "xtask/api-schema/requirements.txt";
+
+/// The venv holding them, inside the target dir so `cargo clean` takes it too.
+pub fn api_schema_venv(root: &Path) -> PathBuf {
+    paths::target_dir(root).join("xtask/api-schema-venv")
+}
+
+/// Creates the venv and `pip install`s the pinned requirements, unless the venv was made from
+/// exactly this requirements file.
+fn ensure_api_schema_venv(root: &Path) -> Result<()> {
+    let venv = api_schema_venv(root);
+    let requirements = root.join(API_SCHEMA_REQUIREMENTS);
+    let wanted = std::fs::read(&requirements)
+        .with_context(|| format!("cannot read {}", requirements.display()))?;
+    let stamp = venv.join(".xtask-requirements.txt");
+    let python = venv.join("bin/python");
+    if std::fs::read(&stamp).ok().as_ref() == Some(&wanted) && python.is_file() {
+        ok("schemathesis + openapi-spec-validator (api-schema venv unchanged)");
+        return Ok(());
+    }
+    let system = paths::which("python3")
+        .context("the api-schema step needs python3 (3.9 or newer) with its venv module")?;
+    say(format!(
+        "install  schemathesis + openapi-spec-validator (pip, into {})",
+        venv.display()
+    ));
+    // --clear: a venv left half-made by an interrupted install is rebuilt, not trusted.
+    process::run(
+        Command::new(system)
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+    )
+    .context("cannot create a Python venv; on Debian/Ubuntu: apt-get install python3-venv")?;
+    process::run(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(["--no-input", "-r"])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&stamp, wanted).context("cannot write the api-schema venv stamp")?;
+    Ok(())
 }
 
 fn ok(what: &str) {

@@ -2,42 +2,65 @@ use serde::{Deserialize, Serialize};
 
 use crate::{EventId, Status, Timestamp};
 
+// The schema attributes restate `LIMITS` as literals (utoipa takes no constants); the server's
+// OpenAPI tests compare them with `LIMITS`.
+
 /// An event as a backend returns it. Read-only fields are optional because generic backends
 /// may omit them; unknown fields are ignored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
+    /// Server-assigned.
+    #[cfg_attr(feature = "openapi", schema(read_only, value_type = String, example = "1"))]
     pub id: EventId,
+    /// 1 to 200 characters after trimming.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     pub description: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub location: String,
     pub start: Timestamp,
+    /// Strictly after `start`.
     pub end: Timestamp,
+    /// When true, `start` and `end` are at 00:00:00Z.
     #[serde(default)]
     pub all_day: bool,
     #[serde(default)]
     pub status: Status,
+    /// +1 on every change; the `ETag` is this number quoted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(read_only, value_type = u64, minimum = 1))]
     pub version: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(read_only, value_type = String, format = DateTime))]
     pub created_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(read_only, value_type = String, format = DateTime))]
     pub updated_at: Option<Timestamp>,
 }
 
 /// The writable fields: the body of POST and PUT, and what a form edits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventInput {
+    /// 1 to 200 characters after trimming.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     pub description: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub location: String,
     pub start: Timestamp,
+    /// Strictly after `start`.
     pub end: Timestamp,
+    /// When true, `start` and `end` must be at 00:00:00Z.
     #[serde(default)]
     pub all_day: bool,
     #[serde(default)]

@@ -6,6 +6,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// the same string so keys, URLs and comparisons never depend on which one a backend chose.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, example = "42")
+)]
 pub struct EventId(String);
 
 impl EventId {

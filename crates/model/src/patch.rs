@@ -40,21 +40,39 @@ impl<T: Serialize> Serialize for Patch<T> {
 /// A merge patch of an event's writable fields. Read-only and unknown members are ignored,
 /// the same way for PATCH, PUT and POST.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventPatch {
+    /// 1 to 200 characters after trimming; `null` is refused (required).
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, min_length = 1, max_length = 200)
+    )]
     pub title: Patch<String>,
+    /// `null` resets it to `""`.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
     pub description: Patch<String>,
+    /// `null` resets it to `""`.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 500))]
     pub location: Patch<String>,
+    /// `null` is refused (required).
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Timestamp>))]
     pub start: Patch<Timestamp>,
+    /// Strictly after `start`; `null` is refused (required).
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Timestamp>))]
     pub end: Patch<Timestamp>,
+    /// `null` resets it to `false`.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub all_day: Patch<bool>,
+    /// `null` resets it to `confirmed`.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Status>))]
     pub status: Patch<Status>,
 }
 

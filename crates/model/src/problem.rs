@@ -3,7 +3,10 @@ use serde_json::Value;
 
 /// A validation failure tied to one member of the body by JSON Pointer (`/title`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
+    /// A JSON Pointer into the request body, such as `/title`.
+    #[cfg_attr(feature = "openapi", schema(format = JsonPointer))]
     pub pointer: String,
     pub detail: String,
 }
@@ -25,15 +28,28 @@ impl FieldError {
 /// RFC 9457 Problem Details, as the server sends them and as the client reads any backend's
 /// error body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
+    /// A URI naming the kind of problem; `about:blank` when the status says it all.
     #[serde(rename = "type", default = "about_blank")]
+    #[cfg_attr(feature = "openapi", schema(required = true, example = "about:blank"))]
     pub type_: String,
+    /// The status's reason phrase.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub title: String,
+    /// The HTTP status, repeated.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, minimum = 400, maximum = 599)
+    )]
     pub status: u16,
+    /// What went wrong, for a person.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub detail: String,
+    /// One entry per invalid member (400 and 422).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }

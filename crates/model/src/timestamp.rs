@@ -3,30 +3,51 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
+use time::macros::datetime;
 use time::{OffsetDateTime, UtcOffset};
 
 /// An instant, always held in UTC and written as RFC 3339 (`2026-12-01T09:00:00Z`), so two
-/// equal instants compare and serialize equal whatever offset a client sent.
+/// equal instants compare and serialize equal whatever offset a client sent. Only years
+/// 0000 to 9999 in UTC, the ones RFC 3339 can write: parsing refuses the rest, so converting
+/// and formatting never fail (nor panic, in the server or the WASM app).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, format = DateTime, example = "2026-12-01T09:00:00Z")
+)]
 pub struct Timestamp(OffsetDateTime);
 
+const MIN: OffsetDateTime = datetime!(0000-01-01 00:00:00 UTC);
+const MAX: OffsetDateTime = datetime!(9999-12-31 23:59:59.999_999_999 UTC);
+
 impl Timestamp {
+    /// The instants a timestamp can hold, as error messages name them.
+    pub const RANGE: &'static str =
+        "between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z";
+
+    /// The instant, or `None` outside years 0000..=9999 in UTC.
+    pub fn new(t: OffsetDateTime) -> Option<Self> {
+        let utc = t.checked_to_offset(UtcOffset::UTC)?;
+        (MIN..=MAX).contains(&utc).then_some(Self(utc))
+    }
+
     pub fn from_unix_millis(ms: i64) -> Option<Self> {
-        OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
             .ok()
-            .map(Self)
+            .and_then(Self::new)
     }
 
     pub fn unix_millis(self) -> i64 {
+        // In range by construction: years 0..=9999 are about ±2.5e14 ms.
         (self.0.unix_timestamp_nanos() / 1_000_000) as i64
     }
 
     pub fn parse(s: &str) -> Result<Self, String> {
-        OffsetDateTime::parse(s.trim(), &Rfc3339)
-            .map(|t| Self(t.to_offset(UtcOffset::UTC)))
-            .map_err(|_| {
-                format!("must be an RFC 3339 date-time such as 2026-12-01T09:00:00Z (got {s:?})")
-            })
+        let t = OffsetDateTime::parse(s.trim(), &Rfc3339).map_err(|_| {
+            format!("must be an RFC 3339 date-time such as 2026-12-01T09:00:00Z (got {s:?})")
+        })?;
+        Self::new(t).ok_or_else(|| format!("must be {} (got {s:?})", Self::RANGE))
     }
 
     /// True at 00:00:00 UTC: the form all-day events use for their dates.
@@ -40,16 +61,34 @@ impl Timestamp {
     }
 }
 
+/// Clamped to the nearest representable instant: an out-of-range date-time here comes from
+/// the program, not from input (input goes through [`Timestamp::parse`]).
 impl From<OffsetDateTime> for Timestamp {
     fn from(t: OffsetDateTime) -> Self {
-        Self(t.to_offset(UtcOffset::UTC))
+        Self::new(t).unwrap_or(if t < MIN { Self(MIN) } else { Self(MAX) })
     }
 }
 
+/// RFC 3339 in UTC, written by hand so it cannot fail: `2026-12-01T09:00:00Z`, with a
+/// fraction only when there is one, trailing zeros trimmed (as the `time` crate writes it).
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0.format(&Rfc3339).map_err(|_| fmt::Error)?;
-        f.write_str(&s)
+        let (d, t) = (self.0.date(), self.0.time());
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )?;
+        if t.nanosecond() != 0 {
+            let digits = format!("{:09}", t.nanosecond());
+            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        }
+        f.write_str("Z")
     }
 }
 

@@ -10,13 +10,16 @@ use axum::{middleware, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::changes::{wake_subscribers, Changes};
 use crate::config::Args;
 use crate::db::{self, Repo};
 use crate::extract::BODY_LIMIT;
 use crate::fault::{self, Faults};
+use crate::host::{self, AllowedHosts};
 use crate::idempotency::{self, Idempotency};
 use crate::middleware::{api_not_found, log, problemize, timeout};
-use crate::routes::{self, AppState};
+use crate::routes;
+use crate::state::AppState;
 use crate::{cors, static_files};
 
 /// An opened database and the router serving it.
@@ -26,6 +29,8 @@ pub struct App {
     pub router: Router,
     /// The database behind it (tests inspect and sabotage it directly).
     pub repo: Repo,
+    /// The change feed, closed on shutdown so open streams do not hold it up.
+    pub changes: Changes,
 }
 
 impl App {
@@ -37,18 +42,32 @@ impl App {
             let n = db::seed_if_empty(&repo).await?;
             tracing::info!(inserted = n, "seed");
         }
-        let router = router(args, repo.clone())?;
-        Ok(App { router, repo })
+        let poll = Duration::from_millis(args.changes_poll_ms);
+        let changes = Changes::new(repo.pool().clone(), poll);
+        let router = router(args, repo.clone(), changes.clone())?;
+        Ok(App {
+            router,
+            repo,
+            changes,
+        })
     }
 }
 
 /// The whole HTTP surface for a repository.
-pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
+pub fn router(args: &Args, repo: Repo, changes: Changes) -> anyhow::Result<Router> {
     let prefix = args.normalized_prefix();
-    let idempotency = Arc::new(Idempotency::new(repo.pool().clone()));
+    let idempotency = Arc::new(Idempotency::new(
+        repo.pool().clone(),
+        idempotency::Limits {
+            max_queued: args.max_queued_writes,
+            max_keys: args.max_idempotency_keys,
+            purge_every: Duration::from_millis(args.idempotency_purge_ms),
+        },
+    ));
     let state = AppState {
         repo,
         prefix: prefix.clone(),
+        changes: changes.clone(),
     };
     let outside_api = match &args.static_dir {
         Some(dir) => static_files::router(dir)?,
@@ -66,6 +85,7 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
     // answer whose key is already recorded.
     api = api
         .layer(CatchPanicLayer::custom(panic_problem))
+        .layer(middleware::from_fn_with_state(changes, wake_subscribers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             idempotency,
@@ -94,6 +114,13 @@ pub fn router(args: &Args, repo: Repo) -> anyhow::Result<Router> {
             .nest(&prefix, api)
             .fallback_service(outside_api)
     };
+    let allowed = Arc::new(AllowedHosts::new(&args.host, &args.allowed_hosts));
+    let app = app.layer(middleware::from_fn_with_state(allowed, host::check));
+    // Outermost, so static files, preflights and every problem carry it too.
+    let app = app.layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ));
     Ok(app.layer(middleware::from_fn(log)))
 }
 

@@ -45,8 +45,14 @@ pub struct Args {
 
     /// Allow cross-origin requests from this origin (repeatable). Without it the API is
     /// same-origin only (no CORS headers at all).
-    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
+
+    /// Also answer requests whose `Host` is this name (repeatable; any port). Loopback names
+    /// and the `--host` address are always answered; any other `Host` gets a 421 problem, so
+    /// a web page whose name was rebound to this address cannot use the API.
+    #[arg(long = "allowed-host", value_name = "NAME", value_parser = crate::host::parse_allowed_host)]
+    pub allowed_hosts: Vec<String>,
 
     /// Fault injection: fixed delay added before matching API requests.
     #[arg(long, default_value_t = 0, value_name = "MS")]
@@ -78,6 +84,25 @@ pub struct Args {
     /// Requests still running after this long are answered with a 503 problem.
     #[arg(long, default_value_t = 10_000, value_name = "MS")]
     pub request_timeout_ms: u64,
+
+    /// Keyed writes (with `Idempotency-Key`) that may wait for their write turn at once;
+    /// one more is answered 503 with `Retry-After`.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub max_queued_writes: usize,
+
+    /// Most `Idempotency-Key` records kept; past it the oldest are forgotten first.
+    #[arg(long, default_value_t = 10_000, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_idempotency_keys: u32,
+
+    /// How often expired `Idempotency-Key` records (older than 24 h) are deleted.
+    #[arg(long, default_value_t = 60_000, value_name = "MS")]
+    pub idempotency_purge_ms: u64,
+
+    /// How often change-feed subscribers look for writes made by other processes on the same
+    /// database (writes through this process wake them at once).
+    #[arg(long, default_value_t = 500, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub changes_poll_ms: u64,
 
     /// Most pooled SQLite connections for a file database (`:memory:` always uses one).
     #[arg(long, default_value_t = 8, value_name = "N")]
@@ -120,6 +145,41 @@ fn parse_rate(s: &str) -> Result<f64, String> {
     } else {
         Err(format!("{f} is outside 0..=1"))
     }
+}
+
+/// A browser origin, `scheme://host[:port]`, normalised to lower case without a trailing
+/// slash (the form browsers send in `Origin`).
+fn parse_origin(s: &str) -> Result<String, String> {
+    let bad = |why: &str| {
+        format!(
+            "{s:?} is not an origin ({why}); --cors-origin takes scheme://host[:port], \
+             such as http://localhost:8080, once per allowed origin"
+        )
+    };
+    let lower = s.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, authority) = lower
+        .split_once("://")
+        .ok_or_else(|| bad("no scheme; `*` and `null` are not accepted"))?;
+    if scheme != "http" && scheme != "https" {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if authority.is_empty() {
+        return Err(bad("no host"));
+    }
+    if let Some(c) = authority
+        .chars()
+        .find(|c| matches!(c, '/' | '?' | '#' | '@' | '*') || !c.is_ascii_graphic())
+    {
+        return Err(bad(&format!("{c:?} may not appear in an origin")));
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.contains(']') => (h, Some(p)),
+        _ => (authority, None),
+    };
+    if host.is_empty() || port.is_some_and(|p| p.parse::<u16>().is_err()) {
+        return Err(bad("the host or port is not valid"));
+    }
+    Ok(lower)
 }
 
 fn parse_method(s: &str) -> Result<Method, String> {

@@ -8,9 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use eventual_model::{FieldError, Timestamp};
 use serde::de::DeserializeOwned;
 
-use crate::db::{HeldTx, Store};
 use crate::problem::{sanitize, types, ApiError};
-use crate::routes::AppState;
 
 /// Largest accepted request body (the contract's 64 KiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -81,6 +79,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let inner = e.into_inner();
             if inner.is_data() {
                 let msg = sanitize(&strip_position(&inner.to_string()));
+                // A well-formed date-time outside the years 0000..=9999 is a value the rules
+                // refuse (422), not a member of the wrong type (400).
+                if let (Some(p), true) = (&pointer, msg.contains(Timestamp::RANGE)) {
+                    return Err(ApiError::validation(vec![FieldError::new(p, msg)]));
+                }
                 let errors = pointer
                     .as_deref()
                     .map(|p| vec![FieldError::new(p, msg.clone())])
@@ -153,11 +156,6 @@ impl Precondition {
             Precondition::None | Precondition::Any => true,
             Precondition::Versions(vs) => vs.contains(&version),
         }
-    }
-
-    /// Whether a lost race for the row must be reported (412) rather than retried.
-    pub fn pins_version(&self) -> bool {
-        matches!(self, Precondition::Versions(_))
     }
 
     /// Parse an `If-Match` value: `*` or a comma-separated list of entity tags. Weak tags
@@ -327,16 +325,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
             .into_owned()
             .collect();
         ListParams::from_pairs(&pairs)
-    }
-}
-
-/// The write handlers' store: inside the transaction a layer holds for this request (see
-/// [`HeldTx`]), otherwise straight on the pool.
-impl FromRequestParts<AppState> for Store {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Store::new(&s.repo, parts.extensions.get::<HeldTx>()).await)
     }
 }
 

@@ -10,21 +10,27 @@
 //! # }
 //! ```
 
-pub mod app;
-pub mod config;
-pub mod cors;
+pub(crate) mod app;
+pub(crate) mod changes;
+pub(crate) mod config;
+pub(crate) mod cors;
 pub mod db;
-pub mod extract;
-pub mod fault;
-pub mod idempotency;
-pub mod middleware;
-pub mod problem;
-pub mod routes;
-pub mod server;
-pub mod static_files;
+pub(crate) mod extract;
+pub(crate) mod fate;
+pub(crate) mod fault;
+pub(crate) mod host;
+pub(crate) mod idempotency;
+pub(crate) mod middleware;
+pub(crate) mod openapi;
+pub(crate) mod problem;
+pub(crate) mod routes;
+pub(crate) mod server;
+pub(crate) mod state;
+pub(crate) mod static_files;
 
 pub use app::App;
 pub use config::Args;
+pub use routes::document as openapi_document;
 pub use server::Server;
 
 /// Structured logs to stderr, filtered by `RUST_LOG` (default `info`).

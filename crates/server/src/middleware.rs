@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::extract::too_large;
+use crate::fate::Fate;
 use crate::fault::Aborted;
 use crate::problem::{ApiError, PROBLEM_JSON};
 
@@ -49,14 +50,21 @@ pub async fn problemize(req: Request, next: Next) -> Response {
 }
 
 /// Answer a 503 problem when the rest of the stack takes longer than the configured time.
-pub async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(limit, next.run(req)).await {
+/// A keyed write that has begun committing is waited for instead: its answer is moments away
+/// and a 503 would tell its client it failed.
+pub async fn timeout(State(limit): State<Duration>, mut req: Request, next: Next) -> Response {
+    let fate = Fate::default();
+    req.extensions_mut().insert(fate.clone());
+    let run = next.run(req);
+    tokio::pin!(run);
+    match tokio::time::timeout(limit, &mut run).await {
         Ok(res) => res,
-        Err(_) => ApiError::unavailable(format!(
+        Err(_) if fate.abandon() => ApiError::unavailable(format!(
             "The request took longer than {} ms and was abandoned",
             limit.as_millis()
         ))
         .into_response(),
+        Err(_) => run.await,
     }
 }
 

@@ -19,6 +19,7 @@ use tower::ServiceExt;
 use crate::app::App;
 use crate::config::Args;
 use crate::fault::ConnAbort;
+use crate::host::LocalAddr;
 
 /// How long shutdown waits for in-flight requests.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -66,7 +67,7 @@ impl Server {
         let graceful = GracefulShutdown::new();
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new());
-        let router = self.app.router;
+        let router = self.app.router.clone();
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
@@ -81,8 +82,9 @@ impl Server {
                         }
                     };
                     let _ = stream.set_nodelay(true);
+                    let local = stream.local_addr().unwrap_or(self.addr);
                     let abort = Arc::new(Notify::new());
-                    let service = connection_service(router.clone(), abort.clone());
+                    let service = connection_service(router.clone(), abort.clone(), local);
                     let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                     tokio::spawn(async move {
                         tokio::select! {
@@ -99,6 +101,8 @@ impl Server {
         }
         drop(self.listener);
         tracing::info!("shutting down: finishing in-flight requests");
+        // Change streams never finish by themselves.
+        self.app.changes.close();
         if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
             .await
             .is_err()
@@ -112,6 +116,7 @@ impl Server {
 fn connection_service(
     router: Router,
     abort: Arc<Notify>,
+    local: SocketAddr,
 ) -> impl hyper::service::Service<
     hyper::Request<Incoming>,
     Response = axum::response::Response,
@@ -121,6 +126,7 @@ fn connection_service(
     hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
         let mut req = req.map(Body::new);
         req.extensions_mut().insert(ConnAbort(abort.clone()));
+        req.extensions_mut().insert(LocalAddr(local));
         router.clone().oneshot(req)
     })
 }

@@ -1,5 +1,6 @@
 //! The subcommands.
 
+pub mod api_schema;
 pub mod bench;
 pub mod dev;
 pub mod dist;

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
-use crate::cmd::dist;
+use crate::cmd::{api_schema, dist};
 use crate::install::{self, Browser, Needs};
 use crate::process::{self, Service};
 use crate::util::{args::Args, disk, http, paint, paths, say, secs, temp::TempDir};
@@ -26,6 +26,7 @@ const NONE: Needs = Needs {
     wasm_bindgen: false,
     node_modules: false,
     browser: false,
+    api_schema_tools: false,
 };
 const WASM: Needs = Needs {
     wasm_target: true,
@@ -73,6 +74,14 @@ pub const STEPS: &[Step] = &[
         name: "server-build",
         about: "cargo build -p eventual-server",
         needs: NONE,
+    },
+    Step {
+        name: "api-schema",
+        about: "openapi-spec-validator and schemathesis against the server's /api/openapi.json",
+        needs: Needs {
+            api_schema_tools: true,
+            ..NONE
+        },
     },
     Step {
         name: "e2e",
@@ -288,6 +297,7 @@ fn run_step(name: &str, ctx: &Ctx) -> Result<()> {
         "test-wasm" => test_wasm(ctx),
         "app-build" => dist::build(ctx.root, "/"),
         "server-build" => process::run(&mut ctx.cargo(&["build", "-p", "eventual-server"])),
+        "api-schema" => api_schema::run(ctx.root),
         "e2e" => e2e(ctx),
         other => bail!("unknown step {other}"),
     }
@@ -432,7 +442,14 @@ mod tests {
             .unwrap();
         assert_eq!(
             s.0,
-            vec!["fmt", "test", "test-wasm", "app-build", "server-build"]
+            vec![
+                "fmt",
+                "test",
+                "test-wasm",
+                "app-build",
+                "server-build",
+                "api-schema"
+            ]
         );
         assert_eq!(parse("--list").unwrap(), None);
     }

@@ -46,6 +46,38 @@ pub fn get_status(url: &str, timeout: Duration) -> Result<u16> {
     status_code(&head).with_context(|| format!("not an HTTP response from {url}"))
 }
 
+/// Sends `GET url` and returns the status and the whole body (read until the server closes;
+/// a chunked body is refused, as this client does not decode it).
+pub fn get(url: &str, timeout: Duration) -> Result<(u16, Vec<u8>)> {
+    let (authority, path) = split_url(url)?;
+    let addr = authority
+        .to_socket_addrs()?
+        .next()
+        .with_context(|| format!("cannot resolve {authority}"))?;
+    let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nAccept: */*\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes())?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .with_context(|| format!("no complete HTTP head from {url}"))?;
+    let head = String::from_utf8_lossy(&response[..split]);
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        bail!("{url} answered with a chunked body");
+    }
+    let status = status_code(&head).with_context(|| format!("not an HTTP response from {url}"))?;
+    Ok((status, response[split + 4..].to_vec()))
+}
+
 /// Polls `url` until it answers 200, giving up after `within` or when `give_up()` says so.
 pub fn wait_for_ok(
     url: &str,
@@ -117,6 +149,27 @@ mod tests {
         assert_eq!(get_status(&url, Duration::from_secs(5)).unwrap(), 204);
         let req = server.join().unwrap();
         assert!(req.starts_with("GET /api/health HTTP/1.1\r\n"), "{req}");
+    }
+
+    #[test]
+    fn get_reads_the_whole_body() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let body = "x".repeat(100_000);
+        let sent = body.clone();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = conn.read(&mut buf).unwrap();
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", sent.len());
+            conn.write_all(head.as_bytes()).unwrap();
+            conn.write_all(sent.as_bytes()).unwrap();
+        });
+        let url = format!("http://127.0.0.1:{port}/api/openapi.json");
+        let (status, got) = get(&url, Duration::from_secs(5)).unwrap();
+        server.join().unwrap();
+        assert_eq!(status, 200);
+        assert_eq!(got, body.as_bytes());
     }
 
     #[test]

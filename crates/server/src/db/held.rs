@@ -6,6 +6,7 @@
 //! writes inside it, then saves the answer and commits: a crash leaves either both the write
 //! and its key, or neither.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use eventual_model::{Event, EventInput};
@@ -30,13 +31,62 @@ pub struct HeldTx(Arc<Mutex<Slot>>);
 /// This process's queue for held transactions: one at a time asks SQLite for its write lock,
 /// the rest wait in FIFO order without spinning in the busy handler (which, with a lock held
 /// over several statements, starved the holder of CPU: 8x less throughput when measured).
-#[derive(Clone, Debug, Default)]
-pub struct WriteTurns(Arc<Mutex<()>>);
+/// At most `max` wait at once, each holding its request body.
+#[derive(Clone, Debug)]
+pub struct WriteTurns {
+    lock: Arc<Mutex<()>>,
+    waiting: Arc<AtomicUsize>,
+    max: usize,
+}
+
+/// This process's write turn, held until the transaction ends.
+pub type Turn = OwnedMutexGuard<()>;
+
+/// A place in the queue for a write turn; dropping it leaves the queue.
+#[derive(Debug)]
+pub struct Queued {
+    turns: WriteTurns,
+}
+
+impl WriteTurns {
+    /// A queue with room for `max` waiting writes.
+    pub fn new(max: usize) -> WriteTurns {
+        WriteTurns {
+            lock: Arc::default(),
+            waiting: Arc::default(),
+            max,
+        }
+    }
+
+    /// A place in the queue, or `None` when `max` writes already wait.
+    pub fn enqueue(&self) -> Option<Queued> {
+        self.waiting
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .ok()?;
+        Some(Queued {
+            turns: self.clone(),
+        })
+    }
+}
+
+impl Queued {
+    /// Wait for the turn (cancel-safe: dropping the future leaves the queue).
+    pub async fn turn(self) -> Turn {
+        self.turns.lock.clone().lock_owned().await
+    }
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        self.turns.waiting.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 impl HeldTx {
-    /// Wait for this process's turn, take the database's write lock and begin.
-    pub async fn begin(pool: &SqlitePool, turns: &WriteTurns) -> sqlx::Result<HeldTx> {
-        let turn = turns.0.clone().lock_owned().await;
+    /// Take the database's write lock and begin, in this process's turn.
+    pub async fn begin(pool: &SqlitePool, turn: Turn) -> sqlx::Result<HeldTx> {
         let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(HeldTx(Arc::new(Mutex::new(Some(Open { tx, _turn: turn })))))
     }
@@ -150,10 +200,12 @@ mod tests {
             .await
             .unwrap();
         let repo = Repo::new(db.clone());
-        let turns = WriteTurns::default();
+        let turns = WriteTurns::new(4);
         let input = sample_events(time::OffsetDateTime::now_utc()).remove(0);
 
-        let first = HeldTx::begin(&db.pool, &turns).await.unwrap();
+        let first = HeldTx::begin(&db.pool, turns.enqueue().unwrap().turn().await)
+            .await
+            .unwrap();
         let mut store = Store::new(&repo, Some(&first)).await;
         let made = store.insert(&input).await.unwrap();
         assert_eq!(store.get(1).await.unwrap(), Some(made), "seen inside");
@@ -161,7 +213,10 @@ mod tests {
         assert_eq!(repo.count().await.unwrap(), 0, "not seen outside yet");
         let second = tokio::spawn({
             let (pool, turns) = (db.pool.clone(), turns.clone());
-            async move { HeldTx::begin(&pool, &turns).await.unwrap() }
+            async move {
+                let turn = turns.enqueue().unwrap().turn().await;
+                HeldTx::begin(&pool, turn).await.unwrap()
+            }
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!second.is_finished(), "the next transaction waits its turn");

@@ -1,4 +1,5 @@
-//! SQLite: opening the pool, migrations, the event queries and sample data.
+//! SQLite: opening the pool, migrations, the event queries and sample data. Public for the
+//! integration tests, which open, inspect and sabotage databases directly.
 
 mod busy;
 mod held;
@@ -6,7 +7,10 @@ mod pool;
 mod repo;
 mod seed;
 
-pub use held::{HeldTx, Store, WriteTurns};
-pub use pool::{open, Db, MEMORY};
-pub use repo::{stored_version, ListPage, Repo, WriteOutcome};
-pub use seed::{sample_events, seed_if_empty};
+pub(crate) use held::{HeldTx, Store, Turn, WriteTurns};
+pub use pool::{open, Db};
+pub use repo::Repo;
+pub(crate) use repo::{stored_version, WriteOutcome};
+pub use seed::seed_if_empty;
+#[cfg(test)]
+pub(crate) use {pool::MEMORY, seed::sample_events};

@@ -65,7 +65,7 @@ impl Repo {
 
     /// Events overlapping `[from, to)` whose text contains `q` (Unicode case-insensitive),
     /// ordered by start then id, with the total before paging; both read in one snapshot.
-    pub async fn list(&self, p: &ListParams) -> sqlx::Result<ListPage> {
+    pub(crate) async fn list(&self, p: &ListParams) -> sqlx::Result<ListPage> {
         // `instr` on pre-lowered text: a plain substring test, so `%` and `_` in `q` are
         // literal without any LIKE escaping.
         let needle = p.q.as_deref().map(search_text);
@@ -129,6 +129,16 @@ impl Repo {
     /// Delete only if the event is still at `version`; false when it is gone or moved on.
     pub async fn delete_if_version(&self, id: i64, version: u64) -> sqlx::Result<bool> {
         delete_if_version(&self.pool, id, version).await
+    }
+
+    /// Every event, ordered by start then id (the iCalendar feed).
+    pub async fn all(&self) -> sqlx::Result<Vec<Event>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM events ORDER BY starts_ms, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event_from_row).collect()
     }
 
     /// How many events are stored.

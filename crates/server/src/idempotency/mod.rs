@@ -10,10 +10,11 @@ pub mod key;
 pub mod store;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{MatchedPath, OriginalUri, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
@@ -22,8 +23,9 @@ use sqlx::SqlitePool;
 pub use key::IdempotencyKey;
 use store::{now_ms, Fingerprint, KeyTable, Record, SavedResponse};
 
-use crate::db::{HeldTx, WriteTurns};
+use crate::db::{HeldTx, Turn, WriteTurns};
 use crate::extract::{too_large, BODY_LIMIT};
+use crate::fate::Fate;
 use crate::problem::{sanitize, types, ApiError};
 
 /// The request header naming a write's key.
@@ -32,22 +34,42 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The response header marking an answer replayed from an earlier request.
 pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
-/// The state behind [`middleware`]: the database, its write turns and the key table.
+/// The state behind [`middleware`]: the database, its write turns, the key table and the
+/// task purging expired keys (stopped when this is dropped with the router).
 #[derive(Debug)]
 pub struct Idempotency {
     pool: SqlitePool,
     turns: WriteTurns,
     table: KeyTable,
+    purger: tokio::task::JoinHandle<()>,
+}
+
+/// How the key table is bounded.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Keyed writes that may wait for their write turn at once.
+    pub max_queued: usize,
+    /// Records kept; past it the oldest go.
+    pub max_keys: u32,
+    /// How often expired records are deleted.
+    pub purge_every: Duration,
 }
 
 impl Idempotency {
-    /// Keys kept in the database behind `pool`.
-    pub fn new(pool: SqlitePool) -> Idempotency {
+    /// Keys kept in the database behind `pool` (must run inside a Tokio runtime).
+    pub fn new(pool: SqlitePool, limits: Limits) -> Idempotency {
         Idempotency {
+            purger: store::spawn_purger(pool.clone(), limits.purge_every),
             pool,
-            turns: WriteTurns::default(),
-            table: KeyTable::default(),
+            turns: WriteTurns::new(limits.max_queued),
+            table: KeyTable::new(limits.max_keys),
         }
+    }
+}
+
+impl Drop for Idempotency {
+    fn drop(&mut self) {
+        self.purger.abort();
     }
 }
 
@@ -90,15 +112,22 @@ pub async fn middleware(
         Ok(bytes) => bytes,
         Err(e) => return e.into_response(),
     };
-    let request = Fingerprint {
-        method: parts.method.clone(),
-        path,
-        body: body.clone(),
+    let request = Fingerprint::new(parts.method.clone(), path, &body);
+    let Some(queued) = idem.turns.enqueue() else {
+        return queue_full().into_response();
     };
+    let fate = parts.extensions.get::<Fate>().cloned().unwrap_or_default();
     let req = Request::from_parts(parts, Body::from(body));
     // Spawned so a request, once read, is carried through to a settled transaction even when
-    // its client stops waiting (timeout, connection gone): the re-send then finds its answer.
-    let task = tokio::spawn(async move { once(&idem, key, request, req, next).await });
+    // its connection goes: the re-send then finds its answer. One answered 503 by the timeout
+    // leaves the queue or rolls back instead (see `Fate`).
+    let task = tokio::spawn(async move {
+        let turn = tokio::select! {
+            turn = queued.turn() => turn,
+            () = fate.abandoned() => return abandoned().into_response(),
+        };
+        once(&idem, key, request, req, next, turn, &fate).await
+    });
     match task.await {
         Ok(res) => res,
         Err(e) => ApiError::internal(e).into_response(),
@@ -113,9 +142,11 @@ async fn once(
     request: Fingerprint,
     mut req: Request,
     next: Next,
+    turn: Turn,
+    fate: &Fate,
 ) -> Response {
-    // A same-key copy waits here for the first one's commit, then finds its record.
-    let held = match HeldTx::begin(&idem.pool, &idem.turns).await {
+    // A same-key copy waited for its turn behind the first one's commit, so finds its record.
+    let held = match HeldTx::begin(&idem.pool, turn).await {
         Ok(held) => held,
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -158,6 +189,10 @@ async fn once(
             return ApiError::internal(e).into_response();
         }
     }
+    if !fate.commit() {
+        end(held.rollback().await);
+        return abandoned().into_response();
+    }
     match held.commit().await {
         Ok(()) => Response::from_parts(parts, Body::from(bytes)),
         Err(e) => ApiError::from(e).into_response(),
@@ -192,6 +227,23 @@ fn replay(saved: SavedResponse) -> Response {
     res.headers_mut()
         .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
     res
+}
+
+/// 503 with `Retry-After`: too many keyed writes already wait for their turn.
+fn queue_full() -> Response {
+    let error = ApiError::unavailable(
+        "Too many writes are waiting in the queue for the database; try again in a moment",
+    );
+    (
+        [(header::RETRY_AFTER, HeaderValue::from_static("1"))],
+        error,
+    )
+        .into_response()
+}
+
+/// What an abandoned write returns; its client already has the timeout's 503.
+fn abandoned() -> ApiError {
+    ApiError::unavailable("The request was abandoned before it was applied")
 }
 
 fn bad_key(why: &str) -> ApiError {

@@ -1,20 +1,17 @@
 //! The `idempotency_keys` table: what a key was first used for and the answer it got.
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{header, response, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use sqlx::{Row, SqliteConnection};
+use sha2::{Digest, Sha256};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 
 use super::IdempotencyKey;
 
 /// How long a key is remembered.
 pub const KEY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// Expired rows are deleted on a save at most this often.
-const PURGE_EVERY: Duration = Duration::from_secs(60);
 
 /// The response headers worth replaying (the rest are per-response or added by outer layers).
 const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::ETAG, header::LOCATION];
@@ -27,8 +24,26 @@ pub struct Fingerprint {
     pub method: Method,
     /// Path and query as the client sent them (API prefix included).
     pub path: String,
-    /// The request body, byte for byte.
-    pub body: Bytes,
+    /// SHA-256 of method, path and body: equal for the same body byte for byte.
+    pub digest: [u8; 32],
+}
+
+impl Fingerprint {
+    /// The fingerprint of a request (the body is not kept).
+    pub fn new(method: Method, path: String, body: &[u8]) -> Fingerprint {
+        let mut hash = Sha256::new();
+        // Lengths first, so no two (method, path, body) triples hash the same bytes.
+        for part in [method.as_str().as_bytes(), path.as_bytes()] {
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part);
+        }
+        hash.update(body);
+        Fingerprint {
+            method,
+            path,
+            digest: hash.finalize().into(),
+        }
+    }
 }
 
 /// A successful answer kept for replay.
@@ -72,13 +87,18 @@ pub struct Record {
 }
 
 /// Reads and writes `idempotency_keys` on the connection it is given (the write's own
-/// transaction), and remembers when it last purged.
-#[derive(Debug, Default)]
+/// transaction), keeping at most `max_rows`.
+#[derive(Debug)]
 pub struct KeyTable {
-    last_purge: Mutex<Option<Instant>>,
+    max_rows: u32,
 }
 
 impl KeyTable {
+    /// A table that forgets its oldest keys past `max_rows`.
+    pub fn new(max_rows: u32) -> KeyTable {
+        KeyTable { max_rows }
+    }
+
     /// The unexpired record for `key`, if any.
     pub async fn find(
         &self,
@@ -87,7 +107,7 @@ impl KeyTable {
         now_ms: i64,
     ) -> sqlx::Result<Option<Record>> {
         let row = sqlx::query(
-            "SELECT method, path, request_body, status, content_type, etag, location, \
+            "SELECT method, path, request_digest, status, content_type, etag, location, \
              response_body FROM idempotency_keys WHERE key = ? AND created_ms > ?",
         )
         .bind(key.as_str())
@@ -116,7 +136,10 @@ impl KeyTable {
                 method: Method::from_bytes(method.as_bytes())
                     .map_err(|e| bad("method", e.to_string()))?,
                 path: row.try_get("path")?,
-                body: Bytes::from(row.try_get::<Vec<u8>, _>("request_body")?),
+                digest: row
+                    .try_get::<Vec<u8>, _>("request_digest")?
+                    .try_into()
+                    .map_err(|_| bad("request_digest", "not 32 bytes".into()))?,
             },
             response: SavedResponse {
                 status: u16::try_from(status)
@@ -129,7 +152,8 @@ impl KeyTable {
         }))
     }
 
-    /// Remember `record` for `key` (replacing an expired one), purging old rows now and then.
+    /// Remember `record` for `key` (replacing an expired one), then forget the oldest keys
+    /// past the row cap.
     pub async fn save(
         &self,
         conn: &mut SqliteConnection,
@@ -146,11 +170,11 @@ impl KeyTable {
                 .map(str::to_owned)
         };
         sqlx::query(
-            "INSERT INTO idempotency_keys (key, method, path, request_body, status, \
+            "INSERT INTO idempotency_keys (key, method, path, request_digest, status, \
              content_type, etag, location, response_body, created_ms) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (key) DO UPDATE SET method = excluded.method, path = excluded.path, \
-             request_body = excluded.request_body, status = excluded.status, \
+             request_digest = excluded.request_digest, status = excluded.status, \
              content_type = excluded.content_type, etag = excluded.etag, \
              location = excluded.location, response_body = excluded.response_body, \
              created_ms = excluded.created_ms",
@@ -158,7 +182,7 @@ impl KeyTable {
         .bind(key.as_str())
         .bind(record.request.method.as_str())
         .bind(&record.request.path)
-        .bind(record.request.body.as_ref())
+        .bind(&record.request.digest[..])
         .bind(i64::from(record.response.status.as_u16()))
         .bind(header(&header::CONTENT_TYPE))
         .bind(header(&header::ETAG))
@@ -167,24 +191,43 @@ impl KeyTable {
         .bind(now_ms)
         .execute(&mut *conn)
         .await?;
-        if self.purge_due() {
-            let n = purge_expired(conn, now_ms).await?;
-            if n > 0 {
-                tracing::debug!(deleted = n, "expired idempotency keys purged");
-            }
+        // Counted by triggers, so this is one row read, not a scan.
+        let rows: i64 = sqlx::query_scalar("SELECT n FROM idempotency_key_count")
+            .fetch_one(&mut *conn)
+            .await?;
+        let excess = rows - i64::from(self.max_rows);
+        if excess > 0 {
+            sqlx::query(
+                "DELETE FROM idempotency_keys WHERE key IN \
+                 (SELECT key FROM idempotency_keys ORDER BY created_ms, key LIMIT ?)",
+            )
+            .bind(excess)
+            .execute(&mut *conn)
+            .await?;
         }
         Ok(())
     }
+}
 
-    /// True at most once per [`PURGE_EVERY`] (and on the first save after start).
-    fn purge_due(&self) -> bool {
-        let mut last = self.last_purge.lock().unwrap_or_else(|p| p.into_inner());
-        let due = last.is_none_or(|t| t.elapsed() >= PURGE_EVERY);
-        if due {
-            *last = Some(Instant::now());
+/// Delete expired records every `every` (the first time at once) until the returned task
+/// is aborted.
+pub fn spawn_purger(pool: SqlitePool, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let purged = match pool.acquire().await {
+                Ok(mut conn) => purge_expired(&mut conn, now_ms()).await,
+                Err(e) => Err(e),
+            };
+            match purged {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(deleted = n, "expired idempotency keys purged"),
+                Err(e) => tracing::warn!(error = %e, "purging expired idempotency keys failed"),
+            }
         }
-        due
-    }
+    })
 }
 
 /// Delete every record older than [`KEY_TTL`]; returns how many went.
@@ -214,11 +257,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::ETAG, HeaderValue::from_static("\"1\""));
         Record {
-            request: Fingerprint {
-                method: Method::POST,
-                path: "/api/events?x=1".into(),
-                body: Bytes::from(body.to_owned()),
-            },
+            request: Fingerprint::new(Method::POST, "/api/events?x=1".into(), body.as_bytes()),
             response: SavedResponse {
                 status: StatusCode::CREATED,
                 headers,
@@ -229,7 +268,7 @@ mod tests {
 
     async fn table() -> (KeyTable, sqlx::pool::PoolConnection<sqlx::Sqlite>) {
         let db = crate::db::open(crate::db::MEMORY, 1).await.unwrap();
-        (KeyTable::default(), db.pool.acquire().await.unwrap())
+        (KeyTable::new(2), db.pool.acquire().await.unwrap())
     }
 
     #[tokio::test]
@@ -254,7 +293,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn purge_deletes_only_expired_rows_and_runs_at_most_once_a_minute() {
+    async fn purge_deletes_only_expired_rows() {
         let (s, mut c) = table().await;
         let ttl = KEY_TTL.as_millis() as i64;
         let t0 = now_ms();
@@ -268,11 +307,42 @@ mod tests {
         s.save(&mut c, &new, &record(""), t0).await.unwrap();
         let count = "SELECT COUNT(*) FROM idempotency_keys";
         let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *c).await.unwrap();
-        assert_eq!(n, 2, "the second save was within the minute");
+        assert_eq!(n, 2, "saves do not purge");
         assert_eq!(purge_expired(&mut c, t0).await.unwrap(), 1);
         let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *c).await.unwrap();
         assert_eq!(n, 1);
         assert!(s.find(&mut c, &new, t0).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn the_trigger_count_follows_inserts_replacements_and_evictions() {
+        let (s, mut c) = table().await;
+        let ttl = KEY_TTL.as_millis() as i64;
+        let t0 = now_ms();
+        for (i, k) in [b"a", b"b", b"c"].into_iter().enumerate() {
+            let k = IdempotencyKey::parse(k).unwrap();
+            s.save(&mut c, &k, &record(""), t0 - ttl + i as i64)
+                .await
+                .unwrap();
+        }
+        // Replacing an expired key updates its row instead of adding one.
+        let a = IdempotencyKey::parse(b"b").unwrap();
+        s.save(&mut c, &a, &record("x"), t0).await.unwrap();
+        let count: i64 = sqlx::query_scalar("SELECT n FROM idempotency_key_count")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        let rows: Vec<String> = sqlx::query_scalar("SELECT key FROM idempotency_keys ORDER BY key")
+            .fetch_all(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(rows, ["b", "c"], "a, the oldest, went past the cap of 2");
+        assert_eq!(count, 2);
+        assert_ne!(
+            record("x").request,
+            record("").request,
+            "the digest sees the body"
+        );
     }
 
     #[test]

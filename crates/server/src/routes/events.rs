@@ -2,11 +2,15 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use eventual_model::{validate, Event, EventInput, EventPatch, PatchError};
+use eventual_model::{validate, Event, EventInput, EventPatch, PatchError, Timestamp};
 
 use super::AppState;
 use crate::db::{Store, WriteOutcome};
 use crate::extract::{ApiJson, IdPath, ListParams, Precondition};
+use crate::openapi::{
+    BadRequest, ContentTooLarge, EventPath, KeyHeader, NotFound, PreconditionFailed, ServerError,
+    Unavailable, Unprocessable, UnsupportedMediaType, WriteHeaders,
+};
 use crate::problem::{etag, ApiError};
 
 /// How often a write retries after losing a race it did not pin with `If-Match`.
@@ -25,6 +29,26 @@ impl IntoResponse for Tagged {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/events",
+    operation_id = "listEvents",
+    tag = "events",
+    params(
+        ("q" = Option<String>, Query, description = "Text to find in title, location or description"),
+        ("from" = Option<Timestamp>, Query, description = "Only events ending after this instant"),
+        ("to" = Option<Timestamp>, Query, description = "Only events starting before this instant; not before `from`"),
+        ("_page" = Option<u32>, Query, minimum = 1, description = "The page, from 1"),
+        ("_limit" = Option<u32>, Query, minimum = 1, description = "Events per page; more than 1000 is capped at 1000"),
+    ),
+    responses(
+        (status = 200, description = "One page of the matching events, sorted by `start`",
+            body = Vec<Event>, headers(("X-Total-Count" = u64, description = "How many events match, on all pages"))),
+        (status = 400, response = BadRequest),
+        (status = 500, response = ServerError),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn list(State(s): State<AppState>, params: ListParams) -> Result<Response, ApiError> {
     let page = s.repo.list(&params).await?;
     Ok((
@@ -34,11 +58,53 @@ pub async fn list(State(s): State<AppState>, params: ListParams) -> Result<Respo
         .into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/events/{id}",
+    operation_id = "getEvent",
+    tag = "events",
+    params(EventPath),
+    responses(
+        (status = 200, description = "The event", body = Event, headers(("ETag" = String, description = "The strong entity tag of its version, such as `\"3\"`"))),
+        (status = 404, response = NotFound),
+        (status = 500, response = ServerError),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn get_one(State(s): State<AppState>, IdPath(id): IdPath) -> Result<Response, ApiError> {
     let event = s.repo.get(id).await?.ok_or_else(ApiError::not_found)?;
     Ok(Tagged(event).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/events",
+    operation_id = "createEvent",
+    tag = "events",
+    params(KeyHeader),
+    request_body(content = EventInput, content_type = "application/json",
+        description = "The writable fields; read-only and unknown members are ignored"),
+    responses(
+        (status = 201, description = "Created (or, for a re-sent `Idempotency-Key`, the first answer again)",
+            body = Event, headers(
+                ("Location" = String, description = "The new event's URL"),
+                ("ETag" = String, description = "The strong entity tag of its version, such as `\"3\"`"),
+                ("Idempotent-Replayed" = Option<String>, description = "`true` on the stored answer to an earlier request with this `Idempotency-Key`"),
+            ),
+            links(
+                ("GetEvent" = (operation_id = "getEvent", parameters(("id" = "$response.body#/id")))),
+                ("PatchEvent" = (operation_id = "patchEvent", parameters(("id" = "$response.body#/id"), ("If-Match" = "$response.header.ETag")))),
+                ("PutEvent" = (operation_id = "putEvent", parameters(("id" = "$response.body#/id"), ("If-Match" = "$response.header.ETag")))),
+                ("DeleteEvent" = (operation_id = "deleteEvent", parameters(("id" = "$response.body#/id")))),
+            )),
+        (status = 400, response = BadRequest),
+        (status = 413, response = ContentTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = ServerError),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn create(
     State(s): State<AppState>,
     mut store: Store,
@@ -56,6 +122,34 @@ pub async fn create(
         .into_response())
 }
 
+#[utoipa::path(
+    patch,
+    path = "/events/{id}",
+    operation_id = "patchEvent",
+    tag = "events",
+    params(EventPath, WriteHeaders),
+    request_body(content(
+        (EventPatch = "application/merge-patch+json"),
+        (EventPatch = "application/json"),
+    ), description = "A JSON Merge Patch (RFC 7396) of the writable fields"),
+    responses(
+        (status = 200, description = "The event as stored now", body = Event, headers(
+            ("ETag" = String, description = "The strong entity tag of its version, such as `\"3\"`"),
+            ("Idempotent-Replayed" = Option<String>, description = "`true` on the stored answer to an earlier request with this `Idempotency-Key`"),
+        ), links(
+            ("GetEvent" = (operation_id = "getEvent", parameters(("id" = "$request.path.id")))),
+            ("DeleteEvent" = (operation_id = "deleteEvent", parameters(("id" = "$request.path.id"), ("If-Match" = "$response.header.ETag")))),
+        )),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = ContentTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = ServerError),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn patch(
     mut store: Store,
     IdPath(id): IdPath,
@@ -66,6 +160,32 @@ pub async fn patch(
     Ok(Tagged(event).into_response())
 }
 
+#[utoipa::path(
+    put,
+    path = "/events/{id}",
+    operation_id = "putEvent",
+    tag = "events",
+    params(EventPath, WriteHeaders),
+    request_body(content = EventInput, content_type = "application/json",
+        description = "Every writable field; omitted optional ones reset to their defaults"),
+    responses(
+        (status = 200, description = "The event as stored now", body = Event, headers(
+            ("ETag" = String, description = "The strong entity tag of its version, such as `\"3\"`"),
+            ("Idempotent-Replayed" = Option<String>, description = "`true` on the stored answer to an earlier request with this `Idempotency-Key`"),
+        ), links(
+            ("GetEvent" = (operation_id = "getEvent", parameters(("id" = "$request.path.id")))),
+            ("DeleteEvent" = (operation_id = "deleteEvent", parameters(("id" = "$request.path.id"), ("If-Match" = "$response.header.ETag")))),
+        )),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = ContentTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = ServerError),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn put(
     mut store: Store,
     IdPath(id): IdPath,
@@ -76,6 +196,25 @@ pub async fn put(
     Ok(Tagged(event).into_response())
 }
 
+#[utoipa::path(
+    delete,
+    path = "/events/{id}",
+    operation_id = "deleteEvent",
+    tag = "events",
+    params(EventPath, WriteHeaders),
+    responses(
+        (status = 204, description = "Deleted", headers(
+            ("Idempotent-Replayed" = Option<String>, description = "`true` on the stored answer to an earlier request with this `Idempotency-Key`"),
+        )),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = ContentTooLarge),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = ServerError),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub async fn delete(
     mut store: Store,
     IdPath(id): IdPath,

@@ -1,34 +1,40 @@
-//! The REST API routes (mounted under the API prefix by [`crate::app`]).
+//! The REST API routes (the app mounts them under the API prefix).
 
+mod changes;
+mod doc;
+pub use doc::document;
 mod events;
 pub use events::TOTAL_COUNT;
 mod health;
+mod ics;
 
-use axum::routing::get;
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::db::Repo;
-
-/// What every handler shares.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    /// The event queries.
-    pub repo: Repo,
-    /// The normalised API prefix, for `Location` headers.
-    pub prefix: String,
-}
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
 
 /// Every API route, relative to the prefix, without fallback or middleware.
 pub fn api(state: AppState) -> Router {
-    Router::new()
-        .route("/events", get(events::list).post(events::create))
-        .route(
-            "/events/{id}",
-            get(events::get_one)
-                .patch(events::patch)
-                .put(events::put)
-                .delete(events::delete),
-        )
-        .route("/health", get(health::health))
-        .with_state(state)
+    let (router, _) = openapi_router().split_for_parts();
+    router.with_state(state)
+}
+
+/// The routes with their OpenAPI operations: `routes!` registers a handler and documents it in
+/// one step, so nothing is served undocumented.
+pub fn openapi_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(events::list, events::create))
+        .routes(routes!(
+            events::get_one,
+            events::patch,
+            events::put,
+            events::delete
+        ))
+        .routes(routes!(health::health))
+        .routes(routes!(ics::feed))
+        .routes(routes!(changes::stream))
+        .routes(routes!(doc::serve))
 }

@@ -42,6 +42,26 @@ async fn bad_requests_get_4xx_and_change_nothing() {
             400,
         ),
         ("start a number", with("start", json!(1_700_000_000)), 400),
+        (
+            "start past year 9999 in UTC",
+            with("start", json!("9999-12-31T23:30:00-01:00")),
+            422,
+        ),
+        (
+            "end before year 0 in UTC",
+            with("end", json!("0000-01-01T00:00:00+01:00")),
+            422,
+        ),
+        (
+            "start year 10000",
+            with("start", json!("10000-01-01T00:00:00Z")),
+            400,
+        ),
+        (
+            "start a negative year",
+            with("start", json!("-0001-01-01T00:00:00Z")),
+            400,
+        ),
         ("deep array", deep_array, 400),
         ("deep object", deep_object, 400),
         ("deep ignored member", deep_member, 400),
@@ -101,6 +121,20 @@ async fn bad_requests_get_4xx_and_change_nothing() {
     // Bad paths and queries.
     app.get("/api/events/1'%20OR%20'1'='1").await.problem(404);
     app.get("/api/events?from=1'%3B--").await.problem(400);
+    for q in [
+        "from=9999-12-31T23:30:00-01:00",
+        "to=0000-01-01T00:00:00%2B01:00",
+        "to=0000-01-01T00:00:00+01:00",
+        "from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z",
+        "_page=0",
+        "_page=-1",
+        "_page=99999999999",
+        "_limit=0",
+        "_limit=1e3",
+        "from=%FF%FE",
+    ] {
+        app.get(&format!("/api/events?{q}")).await.problem(400);
+    }
     assert_eq!(app.all().await, before, "nothing changed");
 }
 
@@ -134,4 +168,60 @@ async fn hostile_and_unicode_text_is_stored_verbatim() {
     );
     let res = app.get("/api/events?q=DROP%20TABLE").await;
     assert_eq!(res.header("x-total-count"), Some("1"));
+}
+
+#[tokio::test]
+async fn dates_past_the_edge_of_the_range_are_422_in_bodies_and_400_in_queries() {
+    let app = app().await;
+    app.create(&event("Existing")).await;
+    let before = app.all().await;
+    for edge in ["9999-12-31T23:30:00-01:00", "0000-01-01T00:00:00+01:00"] {
+        for field in ["start", "end"] {
+            let mut body = event_at("Edge", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z");
+            body[field] = json!(edge);
+            for (method, uri) in [
+                (Method::POST, "/api/events"),
+                (Method::PUT, "/api/events/1"),
+                (Method::PATCH, "/api/events/1"),
+            ] {
+                let res = app.json(method.clone(), uri, &[], &body).await;
+                let p = res.problem(422);
+                assert_eq!(p["errors"][0]["pointer"], format!("/{field}"), "{p}");
+                assert!(p["detail"].as_str().unwrap().contains("9999-12-31"), "{p}");
+            }
+        }
+        let encoded = edge.replace('+', "%2B");
+        for q in ["from", "to"] {
+            let p = app
+                .get(&format!("/api/events?{q}={encoded}"))
+                .await
+                .problem(400);
+            assert!(p["detail"].as_str().unwrap().starts_with(q), "{p}");
+        }
+    }
+    // The edges themselves are fine, and an event may sit right at them.
+    let early = app
+        .create(&event_at(
+            "First",
+            "0000-01-01T00:00:00Z",
+            "0000-01-01T02:00:00+01:00",
+        ))
+        .await;
+    assert_eq!(early["end"], "0000-01-01T01:00:00Z");
+    let late = app
+        .create(&event_at(
+            "Last",
+            "9999-12-31T22:59:59+01:00",
+            "9999-12-31T23:59:59.999999999Z",
+        ))
+        .await;
+    assert_eq!(late["start"], "9999-12-31T21:59:59Z");
+    let res = app
+        .get("/api/events?from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59.999999999Z")
+        .await;
+    assert_eq!(res.header("x-total-count"), Some("3"));
+    assert_eq!(
+        app.all().await.as_array().unwrap().len(),
+        before.as_array().unwrap().len() + 2
+    );
 }

@@ -183,15 +183,11 @@ pub async fn start(
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
 ) {
-    let mut argv = vec![
-        "eventual-server",
-        "--db",
-        ":memory:",
-        "--port",
-        "0",
-        "--host",
-        "127.0.0.1",
-    ];
+    let mut argv = vec!["eventual-server", "--port", "0", "--host", "127.0.0.1"];
+    // In memory unless the test names a database.
+    if !flags.contains(&"--db") {
+        argv.extend(["--db", ":memory:"]);
+    }
     argv.extend_from_slice(flags);
     let args = Args::parse_from(argv);
     let server = eventual_server::Server::bind(&args).await.unwrap();

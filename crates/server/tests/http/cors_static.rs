@@ -169,3 +169,87 @@ async fn a_missing_static_directory_is_a_startup_error() {
     let err = eventual_server::App::open(&args).await.unwrap_err();
     assert!(err.to_string().contains("not a directory"), "{err}");
 }
+
+#[test]
+fn cors_origins_are_validated_at_start_up_with_a_clear_message() {
+    for bad in [
+        "*",
+        "null",
+        "localhost:8080",
+        "ftp://example.test",
+        "http://",
+        "http://example.test/app",
+        "http://example.test?x=1",
+        "http://user@example.test",
+        "http://example.test:99999",
+        "http://exa mple.test",
+    ] {
+        let err = eventual_server::Args::from_flags(["--cors-origin", bad])
+            .expect_err(bad)
+            .to_string();
+        assert!(err.contains("--cors-origin"), "{bad}: {err}");
+        assert!(err.contains("scheme://host[:port]"), "{bad}: {err}");
+    }
+    let ok = eventual_server::Args::from_flags([
+        "--cors-origin",
+        "https://Example.test:8443/",
+        "--cors-origin",
+        "http://[::1]:8080",
+    ])
+    .unwrap();
+    assert_eq!(
+        ok.cors_origins,
+        ["https://example.test:8443", "http://[::1]:8080"]
+    );
+}
+
+#[tokio::test]
+async fn every_response_says_nosniff() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(dir.path().join("app.js"), "1").unwrap();
+    let app = app_with(&[
+        "--static",
+        dir.path().to_str().unwrap(),
+        "--cors-origin",
+        "http://localhost:8080",
+    ])
+    .await;
+    let created = app
+        .json(Method::POST, "/api/events", &[], &event("x"))
+        .await;
+    let preflight = app
+        .raw(
+            Method::OPTIONS,
+            "/api/events",
+            &[
+                ("origin", "http://localhost:8080"),
+                ("access-control-request-method", "POST"),
+            ],
+            "",
+        )
+        .await;
+    let responses = [
+        created,
+        preflight,
+        app.get("/api/events").await,
+        app.get("/api/events/1").await,
+        app.get("/api/events/999").await,
+        app.get("/api/nope").await,
+        app.get("/api/health").await,
+        app.raw(Method::DELETE, "/api/events", &[], "").await,
+        app.raw(Method::POST, "/api/events", &[CT_JSON], "{").await,
+        app.get("/").await,
+        app.get("/app.js").await,
+        app.get("/some/route").await,
+    ];
+    for res in responses {
+        assert_eq!(
+            res.header("x-content-type-options"),
+            Some("nosniff"),
+            "{} {:?}",
+            res.status,
+            res.headers
+        );
+    }
+}

@@ -520,39 +520,3 @@ async fn lose_response_over_tcp_commits_then_drops_and_the_key_recovers_the_answ
     stop.send(()).unwrap();
     task.await.unwrap();
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_write_that_outlives_the_request_timeout_is_still_recorded() {
-    use sqlx::ConnectOptions;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("events.db");
-    let args = Args::parse_from([
-        "eventual-server",
-        "--db",
-        db.to_str().unwrap(),
-        "--request-timeout-ms",
-        "300",
-    ]);
-    let app = open(args).await;
-    // Another writer holds the database, so the keyed write waits for its lock (5 s at most).
-    let mut blocker = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&db)
-        .connect()
-        .await
-        .unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut blocker)
-        .await
-        .unwrap();
-    app.json(Method::POST, "/api/events", &[key("slow")], &event("A"))
-        .await
-        .problem(503);
-    sqlx::query("ROLLBACK").execute(&mut blocker).await.unwrap();
-    // The abandoned write finishes and records its answer; the re-send waits for it.
-    let again = app
-        .json(Method::POST, "/api/events", &[key("slow")], &event("A"))
-        .await;
-    assert_eq!(again.status, StatusCode::CREATED);
-    assert_eq!(again.header(REPLAYED), Some("true"));
-    assert_eq!(app.repo.count().await.unwrap(), 1);
-}

@@ -4,13 +4,20 @@
 mod common;
 
 mod bad_input;
+mod changes;
 mod concurrency;
 mod cors_static;
 mod durability;
 mod endpoints;
 mod errors;
 mod faults;
+mod fuzz;
+mod hosts;
+mod ics;
 mod idempotency;
+mod idempotency_table;
 mod list;
 mod merge_patch;
+mod openapi;
 mod socket;
+mod write_queue;
