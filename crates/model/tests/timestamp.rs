@@ -1,5 +1,7 @@
 //! Timestamps at and past the edges of what RFC 3339 can write (years 0000 to 9999 in UTC):
 //! rejected or clamped, never a panic, and whatever parses formats and parses back unchanged.
+// proptest is a native-only dev-dependency (its getrandom does not build for wasm32).
+#![cfg(not(target_arch = "wasm32"))]
 
 use eventual_model::{Event, Timestamp};
 use proptest::prelude::*;
