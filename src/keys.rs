@@ -25,6 +25,16 @@ pub fn list(query: &ListQuery) -> QueryKey {
     }
 }
 
+/// Page `page` (from 1) of one list; page 1 is [`list`] itself.
+pub fn list_page(query: &ListQuery, page: u32) -> QueryKey {
+    if page <= 1 {
+        return list(query);
+    }
+    let qs = query.to_query_string();
+    let sep = if qs.is_empty() { "" } else { "&" };
+    lists().child(format!("?{qs}{sep}_page={page}"))
+}
+
 /// One event.
 pub fn event(id: &EventId) -> QueryKey {
     events().child(id.as_str())
@@ -46,5 +56,15 @@ mod tests {
         assert_eq!(one.to_string(), "events/42");
         assert!(!one.starts_with(&lists()));
         assert!(one.starts_with(&events()));
+    }
+
+    #[test]
+    fn every_page_of_a_list_is_under_the_lists_prefix() {
+        let search = ListQuery { q: "a".into() };
+        assert_eq!(list_page(&search, 1), list(&search));
+        assert_eq!(list_page(&search, 3).to_string(), "events/list?q=a&_page=3");
+        let all = list_page(&ListQuery::default(), 2);
+        assert_eq!(all.to_string(), "events/list?_page=2");
+        assert!(all.starts_with(&lists()));
     }
 }

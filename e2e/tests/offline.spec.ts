@@ -27,7 +27,10 @@ const SAVED = 'Showing saved data — may be out of date';
 /** Waits until the last data read is saved for the next visit. */
 async function dataSaved(page: Page, text: string): Promise<void> {
   await expect
-    .poll(() => page.evaluate(() => localStorage.getItem('eventual:cache:v1') ?? ''))
+    // Keys carry the deployment first (`eventual@<base>@<api>@eventual:cache:v1`).
+    .poll(() =>
+      page.evaluate(() => Object.entries(localStorage).find(([k]) => k.endsWith('@eventual:cache:v1'))?.[1] ?? ''),
+    )
     .toContain(text);
 }
 
@@ -68,7 +71,7 @@ test('an edit made offline is shown as waiting, survives a reload and is saved w
   await expect(page.getByText(WAITING)).toBeHidden();
   await expect(heading(page)).toHaveText(title);
   // Sent once: nothing left queued, and a reload shows the server's copy.
-  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('eventual:outbox:')))).toEqual([]);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('@eventual:outbox:')))).toEqual([]);
   await page.reload();
   await expect(heading(page)).toHaveText(title);
 });

@@ -142,7 +142,7 @@ test('a create already sent by a tab that closed is not made twice when another 
   const second = await context.newPage();
   await second.goto('/events');
   await expect
-    .poll(() => second.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('eventual:outbox:')).length), {
+    .poll(() => second.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('@eventual:outbox:')).length), {
       timeout: 20_000,
     })
     .toBe(0);

@@ -120,7 +120,7 @@ impl Api {
         }
     }
 
-    /// `GET /events?…`: the list, sorted by the server.
+    /// `GET /events?…`: the list (the backend's first page of it), sorted by the server.
     pub async fn list(
         &self,
         query: &ListQuery,
@@ -132,7 +132,41 @@ impl Api {
         } else {
             format!("{}?{qs}", self.events_url())
         };
-        let resp = send(Request::get(&url), signal).await?;
+        self.fetch_list(&url, signal)
+            .await
+            .map(|(events, _)| events)
+    }
+
+    /// `GET /events?…&_page=…&_limit=…`: page `page` (from 1) of the list, with the number
+    /// of matching events when the backend sends `X-Total-Count`.
+    pub async fn list_page(
+        &self,
+        query: &ListQuery,
+        page: u32,
+        limit: u32,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(Vec<Event>, Option<u64>), ApiError> {
+        let qs = query.to_query_string();
+        let paging = format!("_page={page}&_limit={limit}");
+        let qs = if qs.is_empty() {
+            paging
+        } else {
+            format!("{qs}&{paging}")
+        };
+        self.fetch_list(&format!("{}?{qs}", self.events_url()), signal)
+            .await
+    }
+
+    async fn fetch_list(
+        &self,
+        url: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(Vec<Event>, Option<u64>), ApiError> {
+        let resp = send(Request::get(url), signal).await?;
+        let total = resp
+            .headers()
+            .get("x-total-count")
+            .and_then(|v| v.trim().parse().ok());
         let events: Vec<Event> = read_json(&resp).await?;
         if let Ok(mut etags) = self.inner.etags.lock() {
             for e in &events {
@@ -143,7 +177,7 @@ impl Api {
                 }
             }
         }
-        Ok(events)
+        Ok((events, total))
     }
 
     /// `GET /events/{id}`.

@@ -9,11 +9,21 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Every `(key, value)` in localStorage.
-pub fn stored_pairs() -> Vec<(String, String)> {
-    let Some(s) = storage() else {
-        return Vec::new();
-    };
+thread_local! {
+    /// This deployment's key prefix (see `namespace`); empty until [`set_namespace`].
+    static NAMESPACE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Scopes every key, channel and lock name below to one deployment (`namespace::prefix`).
+pub fn set_namespace(prefix: String) {
+    NAMESPACE.with(|n| *n.borrow_mut() = prefix);
+}
+
+fn scoped(name: &str) -> String {
+    NAMESPACE.with(|n| format!("{}{name}", n.borrow()))
+}
+
+fn raw_pairs(s: &web_sys::Storage) -> Vec<(String, String)> {
     let n = s.length().unwrap_or(0);
     (0..n)
         .filter_map(|i| s.key(i).ok().flatten())
@@ -21,21 +31,48 @@ pub fn stored_pairs() -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every `(key, value)` of this deployment in localStorage, keys without the prefix.
+pub fn stored_pairs() -> Vec<(String, String)> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    let prefix = scoped("");
+    raw_pairs(&s)
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix(&prefix)?.to_owned(), v)))
+        .collect()
+}
+
+/// Moves data stored before keys carried a deployment (`is_legacy`) under this one's prefix,
+/// keeping what this deployment already has.
+pub fn adopt_legacy(is_legacy: impl Fn(&str) -> bool) {
+    let Some(s) = storage() else {
+        return;
+    };
+    for (key, value) in raw_pairs(&s).into_iter().filter(|(k, _)| is_legacy(k)) {
+        let target = scoped(&key);
+        if s.get_item(&target).ok().flatten().is_none() && s.set_item(&target, &value).is_err() {
+            continue;
+        }
+        let _ = s.remove_item(&key);
+    }
+}
+
 /// Reads one localStorage value.
 pub fn get(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten()
+    storage()?.get_item(&scoped(key)).ok().flatten()
 }
 
 /// Writes one localStorage value; false when it could not be kept (quota exceeded, storage
 /// disabled), so callers that must keep it can make room or say so.
 pub fn set(key: &str, value: &str) -> bool {
-    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+    storage().is_some_and(|s| s.set_item(&scoped(key), value).is_ok())
 }
 
 /// Removes one localStorage value.
 pub fn remove(key: &str) {
     if let Some(s) = storage() {
-        let _ = s.remove_item(key);
+        let _ = s.remove_item(&scoped(key));
     }
 }
 
@@ -45,13 +82,13 @@ fn session() -> Option<web_sys::Storage> {
 
 /// Reads one sessionStorage value (this tab only; survives a reload).
 pub fn session_get(key: &str) -> Option<String> {
-    session()?.get_item(key).ok().flatten()
+    session()?.get_item(&scoped(key)).ok().flatten()
 }
 
 /// Writes one sessionStorage value (best effort).
 pub fn session_set(key: &str, value: &str) {
     if let Some(s) = session() {
-        let _ = s.set_item(key, value);
+        let _ = s.set_item(&scoped(key), value);
     }
 }
 
@@ -116,7 +153,7 @@ pub fn with_lock(name: &str, f: impl FnOnce() + 'static) {
                 f();
                 JsValue::UNDEFINED
             });
-            let _ = request.call2(&locks, &JsValue::from_str(name), &callback);
+            let _ = request.call2(&locks, &JsValue::from_str(&scoped(name)), &callback);
         }
         _ => f(),
     }
@@ -131,7 +168,7 @@ pub struct Channel {
 impl Channel {
     /// Opens channel `name`; `on_message` gets every string another tab posts.
     pub fn open(name: &str, on_message: impl Fn(String) + 'static) -> Option<Channel> {
-        let channel = web_sys::BroadcastChannel::new(name).ok()?;
+        let channel = web_sys::BroadcastChannel::new(&scoped(name)).ok()?;
         let closure =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
                 if let Some(text) = ev.data().as_string() {
@@ -185,14 +222,18 @@ fn register_service_worker() {
     if !Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
         return;
     }
+    // The wasm's hashed name first: boot.js comes before it and never changes its name.
     let version = window
         .document()
         .and_then(|d| {
-            d.query_selector("link[href$='.wasm'], script[src$='.js'], link[href$='.js']")
+            d.query_selector("script[data-wasm], link[href$='.wasm'], link[href$='.js']")
                 .ok()
                 .flatten()
         })
-        .and_then(|el| el.get_attribute("href").or_else(|| el.get_attribute("src")))
+        .and_then(|el| {
+            el.get_attribute("data-wasm")
+                .or_else(|| el.get_attribute("href"))
+        })
         .map(|href| asset_version(&href))
         .unwrap_or_else(|| "dev".into());
     let base = crate::config::document_base_uri();

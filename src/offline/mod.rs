@@ -13,6 +13,7 @@
 mod banner;
 mod browser;
 pub mod cache_store;
+pub mod namespace;
 pub mod outbox;
 
 use std::cell::{Cell, RefCell};
@@ -192,6 +193,7 @@ async fn gloo_sleep(ms: u64) {
 /// Starts offline support for the app: connection tracking, saved data, saved changes (re-issued
 /// through `actions`), tab sync and the service worker. Call once, under the root owner.
 pub fn install(client: QueryClient, actions: Actions, api_base: &str) {
+    scope_storage(api_base);
     let online = browser::navigator_online();
     let this = Offline {
         client,
@@ -338,6 +340,20 @@ fn tell_full(op: Option<&PendingOp>) {
         Vec::new(),
         None,
     );
+}
+
+/// Keys, channel and lock of this deployment only; the root deployment keeps what was saved
+/// before keys carried one (a sub-path cannot tell whether such data was its own).
+fn scope_storage(api_base: &str) {
+    let root = crate::config::router_base();
+    let app_base = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .map(|origin| format!("{origin}{root}/"))
+        .unwrap_or_default();
+    browser::set_namespace(namespace::prefix(&app_base, api_base));
+    if root.is_empty() {
+        browser::adopt_legacy(namespace::is_legacy_data);
+    }
 }
 
 /// Under the outbox lock: take over this tab's saved changes and those of dead tabs, and

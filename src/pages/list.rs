@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use eventual_model::{Event, EventId, Status};
-use eventual_query::{use_query, QueryResult};
+use eventual_query::{use_query, use_query_client, AbortSignal, QueryKey};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -11,6 +11,7 @@ use crate::api::{Api, ApiError, ListQuery};
 use crate::components::Skeleton;
 use crate::keys;
 use crate::mutations::{is_temp, Actions};
+use crate::pages::paging;
 use crate::time::format_range;
 
 const SEARCH_DEBOUNCE_MS: u64 = 300;
@@ -56,14 +57,40 @@ pub fn ListPage() -> impl IntoView {
     };
     let events = use_query(
         move || keys::list(&ListQuery { q: q.get() }),
-        move |_key, signal| {
-            let api = api.clone();
-            let query = ListQuery {
-                q: q.get_untracked(),
-            };
-            async move { api.list(&query, signal.web()).await }
-        },
+        page_fetcher(api, q, 1),
     );
+    let client = use_query_client();
+    let list_key = Memo::new(move |_| keys::list(&ListQuery { q: q.get() }));
+    // Every page shown, joined; the first page's query above drives the page's states.
+    let joined = Memo::new(move |_| {
+        let query = ListQuery { q: q.get() };
+        let wanted = paging::shown(&list_key.get());
+        let mut pages = Vec::new();
+        let mut metas = Vec::new();
+        for page in 1..=wanted {
+            let key = keys::list_page(&query, page);
+            let Some(data) = client.query_data::<Vec<Event>>(&key) else {
+                break;
+            };
+            metas.push((paging::meta(&key), data.len()));
+            pages.push(data);
+        }
+        let more = paging::more_remain(&metas, paging::PAGE_SIZE);
+        let slices: Vec<&[Event]> = pages.iter().map(Vec::as_slice).collect();
+        Joined {
+            events: paging::join(&slices, more),
+            more,
+            next: (pages.len() < wanted as usize)
+                .then(|| keys::list_page(&query, pages.len() as u32 + 1)),
+        }
+    });
+    let later_pages = move || (2..=paging::shown(&list_key.get())).collect::<Vec<u32>>();
+    // The next page, or (if the one asked for has not come) that one again.
+    let load_more = move || match joined.with_untracked(|j| (j.more, j.next.clone())) {
+        (_, Some(missing)) => client.refetch(&missing),
+        (true, None) => paging::show_more(&list_key.get_untracked()),
+        (false, None) => {}
+    };
     let searching = move || !q.with(|q| q.trim().is_empty());
     // Which state to show, as a memo: the list itself is built once and updated in place.
     let view_state = Memo::new(move |_| {
@@ -141,13 +168,64 @@ pub fn ListPage() -> impl IntoView {
                 }
                 ListState::Ready => {
                     view! {
-                        <EventList events=events />
+                        <EventList joined=joined load_more=load_more />
                     }
                         .into_any()
                 }
             }}
+            // Pages after the first: each reads (and fetches) its own cache entry.
+            <For each=later_pages key=|page: &u32| *page let:page>
+                <NextPage q=q page=page />
+            </For>
         </section>
     }
+}
+
+/// The pages shown, as one list.
+#[derive(Clone, Debug, PartialEq)]
+struct Joined {
+    events: Vec<Event>,
+    /// Events remain after the pages loaded.
+    more: bool,
+    /// The page asked for that has no data yet.
+    next: Option<QueryKey>,
+}
+
+/// Fetches page `page` of the list searched by `q`, noting what the server said about it.
+fn page_fetcher(
+    api: Api,
+    q: RwSignal<String>,
+    page: u32,
+) -> impl Fn(QueryKey, AbortSignal) -> BoxedList + 'static {
+    move |key, signal| {
+        let api = api.clone();
+        let query = ListQuery {
+            q: q.get_untracked(),
+        };
+        Box::pin(async move {
+            let (events, total) = api
+                .list_page(&query, page, paging::PAGE_SIZE, signal.web())
+                .await?;
+            let meta = paging::PageMeta {
+                len: events.len(),
+                total,
+            };
+            paging::record(key, meta);
+            Ok(events)
+        })
+    }
+}
+
+type BoxedList = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<Event>, ApiError>>>>;
+
+/// Page `page` (2 or later) of the list: renders nothing, keeps its entry read and fetched.
+#[component]
+fn NextPage(q: RwSignal<String>, page: u32) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let _ = use_query(
+        move || keys::list_page(&ListQuery { q: q.get() }, page),
+        page_fetcher(api, q, page),
+    );
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,9 +249,34 @@ pub fn LoadError(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoVie
     }
 }
 
-/// The rows, keyed by id: an edit re-renders only its row, a reorder only moves rows.
+/// How close to the end of the page (px) scrolling loads the next page.
+const LOAD_AHEAD_PX: f64 = 600.0;
+
+/// Whether the window is scrolled to within [`LOAD_AHEAD_PX`] of the document's end.
+fn near_the_end() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let y = window.scroll_y().unwrap_or(0.0);
+    let full = window
+        .document()
+        .and_then(|d| d.document_element())
+        .map_or(0.0, |e| f64::from(e.scroll_height()));
+    height + y >= full - LOAD_AHEAD_PX
+}
+
+/// The rows, keyed by id: an edit re-renders only its row, a reorder only moves rows. Below
+/// them "Show more" while more remain; scrolling to the end does the same.
 #[component]
-fn EventList(events: QueryResult<Vec<Event>, ApiError>) -> impl IntoView {
+fn EventList(
+    joined: Memo<Joined>,
+    load_more: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     // One signal per row, so a change wakes only the rows whose event changed (not every
     // row's effects); the list of rows itself changes only when ids come, go or move.
     let rows = StoredValue::new_local(Rows::default());
@@ -185,14 +288,31 @@ fn EventList(events: QueryResult<Vec<Event>, ApiError>) -> impl IntoView {
         }
     };
     // The first rows are built now, not a tick later.
-    untrack(|| events.with_data(sync));
-    Effect::new(move |_| events.with_data(sync));
+    untrack(|| joined.with(|j| sync(Some(&j.events))));
+    Effect::new(move |_| joined.with(|j| sync(Some(&j.events))));
+    let more = move || joined.with(|j| j.more);
+    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| {
+        if joined.with_untracked(|j| j.more && j.next.is_none()) && near_the_end() {
+            load_more();
+        }
+    });
+    on_cleanup(move || on_scroll.remove());
     view! {
         <ul class="event-list" aria-label="Events">
             <For each=move || order.get() key=|row: &Row| row.0.clone() let:row>
                 <EventItem id=row.0 event=RwSignal::from(row.1).read_only() />
             </For>
         </ul>
+        <p class="fetching" aria-live="polite">
+            {move || if joined.with(|j| j.next.is_some()) { "Loading more events…" } else { "" }}
+        </p>
+        <Show when=more>
+            <div class="list-more">
+                <button type="button" class="button" on:click=move |_| load_more()>
+                    "Show more"
+                </button>
+            </div>
+        </Show>
     }
 }
 

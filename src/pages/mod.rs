@@ -4,6 +4,7 @@ mod event;
 mod list;
 mod new;
 mod not_found;
+pub mod paging;
 
 pub use event::EventPage;
 pub use list::ListPage;

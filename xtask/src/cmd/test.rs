@@ -388,6 +388,9 @@ fn e2e(ctx: &Ctx) -> Result<()> {
         Command::new(root.join("node_modules/.bin/playwright"))
             .args(["test", "--config", "e2e/playwright.config.ts"])
             .env("E2E_BASE_URL", format!("{base}/"))
+            // Specs that need a deployment of their own start this binary on this build.
+            .env("E2E_SERVER_BIN", &server_bin)
+            .env("E2E_DIST", &dist)
             .env("CHROMIUM_PATH", &ctx.browser.chromium)
             .current_dir(root),
     );
