@@ -102,6 +102,7 @@ pub fn ensure(root: &Path, needs: Needs) -> Result<Option<Browser>> {
     }
     if needs.trunk {
         ensure_trunk()?;
+        ensure_build_std(root)?;
     }
     if needs.wasm_bindgen {
         ensure_wasm_bindgen(root)?;
@@ -190,6 +191,44 @@ fn ensure_wasm_target() -> Result<()> {
         bail!("the Rust target {TARGET} is missing and rustup is not available; install it with your Rust distribution");
     }
     process::run(Command::new("rustup").args(["target", "add", TARGET]))
+}
+
+/// The rustc the shipped wasm's unstable flags (`cmd::dist::WASM_RUSTFLAGS`, `-Zbuild-std`)
+/// are tested with; another release may rename them, so it is checked, not assumed.
+pub const BUILD_STD_RUSTC: &str = "1.95.";
+
+/// `-Zbuild-std` compiles std from the `rust-src` component; its crates must be fetched for
+/// Trunk's `--offline` cargo call.
+fn ensure_build_std(root: &Path) -> Result<()> {
+    let version = output(Command::new("rustc").arg("--version")).unwrap_or_default();
+    if !manifest::version_word(&version).is_some_and(|v| v.starts_with(BUILD_STD_RUSTC)) {
+        bail!(
+            "the release wasm build uses unstable rustc flags checked with rustc {BUILD_STD_RUSTC}x, \
+             found `{}`; install that toolchain or re-check the flags in xtask/src/cmd/dist.rs \
+             and update BUILD_STD_RUSTC",
+            version.trim()
+        );
+    }
+    let sysroot = output(Command::new("rustc").args(["--print", "sysroot"]))
+        .context("cannot run `rustc --print sysroot`")?;
+    let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    if library.is_file() {
+        ok("rust-src (for -Zbuild-std)");
+    } else {
+        say("install  rust-src (std's source, for -Zbuild-std)");
+        if paths::which("rustup").is_none() {
+            bail!("the rust-src component is missing and rustup is not available");
+        }
+        process::run(Command::new("rustup").args(["component", "add", "rust-src"]))?;
+    }
+    process::run(
+        Command::new(paths::cargo())
+            .arg("fetch")
+            .arg("--manifest-path")
+            .arg(&library)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .current_dir(root),
+    )
 }
 
 /// The version a `<tool> --version` prints, if the tool runs.
