@@ -431,19 +431,14 @@ impl Actions {
             ) {
                 restore.run(apply_patch(&current, patch).input());
             }
-            self.toasts.show(
-                ToastKind::Error,
-                format!(
-                    "Couldn't save {} — changes reverted. {}",
-                    quoted(title),
-                    error.message()
-                ),
-                Vec::new(),
-                Some(on_dismiss),
-            );
-            return;
         }
-        ticket.hold(&error.message());
+        // A rejected change has nothing to retry; any other failure keeps it for Retry.
+        let actions = if rejected {
+            Vec::new()
+        } else {
+            ticket.hold(&error.message());
+            vec![self.retry_action("Retry", &failure, ticket)]
+        };
         self.toasts.show(
             ToastKind::Error,
             format!(
@@ -451,7 +446,7 @@ impl Actions {
                 quoted(title),
                 error.message()
             ),
-            vec![self.retry_action("Retry", &failure, ticket)],
+            actions,
             Some(on_dismiss),
         );
     }

@@ -24,8 +24,8 @@ pub fn status_code(response: &str) -> Option<u16> {
     parts.next()?.parse().ok()
 }
 
-/// Sends `GET url` and returns the status code.
-pub fn get_status(url: &str, timeout: Duration) -> Result<u16> {
+/// Connects to `url`'s host and sends `GET` for its path; the answer is the caller's to read.
+fn send_get(url: &str, timeout: Duration) -> Result<TcpStream> {
     let (authority, path) = split_url(url)?;
     let addr = authority
         .to_socket_addrs()?
@@ -39,6 +39,12 @@ pub fn get_status(url: &str, timeout: Duration) -> Result<u16> {
         "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nAccept: */*\r\n\r\n"
     );
     stream.write_all(request.as_bytes())?;
+    Ok(stream)
+}
+
+/// Sends `GET url` and returns the status code.
+pub fn get_status(url: &str, timeout: Duration) -> Result<u16> {
+    let mut stream = send_get(url, timeout)?;
     // The status line fits in the first read; the body is of no interest.
     let mut buf = [0u8; 512];
     let n = stream.read(&mut buf)?;
@@ -49,18 +55,7 @@ pub fn get_status(url: &str, timeout: Duration) -> Result<u16> {
 /// Sends `GET url` and returns the status and the whole body (read until the server closes;
 /// a chunked body is refused, as this client does not decode it).
 pub fn get(url: &str, timeout: Duration) -> Result<(u16, Vec<u8>)> {
-    let (authority, path) = split_url(url)?;
-    let addr = authority
-        .to_socket_addrs()?
-        .next()
-        .with_context(|| format!("cannot resolve {authority}"))?;
-    let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nAccept: */*\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes())?;
+    let mut stream = send_get(url, timeout)?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response)?;
     let split = response
