@@ -29,7 +29,7 @@ Commands:
              --public-url P    URL path the site is served from (default /)
   install  Only install/check the tools (Rust wasm target, trunk, wasm-bindgen-cli,
            npm dev-dependencies, Chromium + chromedriver).
-  bench    Not implemented yet (issue 7).
+  bench    Measure the app and server; writes bench/report.md.
 ";
 
 fn main() -> ExitCode {

@@ -387,6 +387,12 @@ fn e2e(ctx: &Ctx) -> Result<()> {
     let result = process::run(
         Command::new(root.join("node_modules/.bin/playwright"))
             .args(["test", "--config", "e2e/playwright.config.ts"])
+            // For development: `E2E_ARGS="calendar --workers 1"` runs a subset.
+            .args(
+                std::env::var("E2E_ARGS")
+                    .unwrap_or_default()
+                    .split_whitespace(),
+            )
             .env("E2E_BASE_URL", format!("{base}/"))
             // Specs that need a deployment of their own start this binary on this build.
             .env("E2E_SERVER_BIN", &server_bin)
