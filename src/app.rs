@@ -41,6 +41,8 @@ pub fn provide_services(config: &Config) -> Actions {
     let toasts = Toasts::provide();
     let actions = Actions::provide(client, api.clone(), toasts);
     crate::offline::install(client, actions, api.base());
+    #[cfg(target_arch = "wasm32")]
+    crate::live::subscribe(client, api.base());
     actions
 }
 

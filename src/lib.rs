@@ -9,6 +9,7 @@ pub mod config;
 pub mod draft;
 pub mod flags;
 pub mod keys;
+pub mod live;
 pub mod mutations;
 pub mod offline;
 pub mod pages;

@@ -15,6 +15,7 @@ import {
   openEvent,
   patchEvent,
   uniqueTitle,
+  unheard,
 } from './support';
 
 test('412: the latest data shows, and "Apply my changes" applies the edit on top of it', async ({
@@ -22,6 +23,7 @@ test('412: the latest data shows, and "Apply my changes" applies the edit on top
   request,
 }) => {
   const event = await newEvent(request, 'Conflict apply');
+  await unheard(page);
   await openEvent(page, event);
   const traffic = new ApiTraffic(page);
   // Someone else renames it; this page still holds the old version's ETag.
@@ -50,6 +52,7 @@ test('412: the latest data shows, and "Apply my changes" applies the edit on top
 
 test('412: Dismiss keeps the other change and drops mine', async ({ page, request }) => {
   const event = await newEvent(request, 'Conflict dismiss');
+  await unheard(page);
   await openEvent(page, event);
   const traffic = new ApiTraffic(page);
   const theirs = await patchEvent(request, event.id, { description: 'Their notes' });

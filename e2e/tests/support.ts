@@ -36,6 +36,17 @@ export async function patchEvent(
   return (await response.json()) as ApiEvent;
 }
 
+/** The backend's live change stream (Server-Sent Events). */
+export const LIVE_CHANGES = `${API}/events/changes`;
+
+/**
+ * Cuts `page` off the live change stream, as a device that has not heard of another client's
+ * change yet (or a backend without the stream): its next edit is made on the data it holds.
+ */
+export async function unheard(page: Page): Promise<void> {
+  await page.route(`**${LIVE_CHANGES}`, (route) => route.abort('connectionrefused'));
+}
+
 /** A small seeded PRNG (mulberry32): same seed, same run. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -122,7 +133,11 @@ export class ApiTraffic {
   readonly log: { method: string; path: string; status: number | 'failed' }[] = [];
 
   constructor(page: Page) {
-    const isApi = (r: Request) => new URL(r.url()).pathname.startsWith(`${API}/`);
+    // The live change stream never ends; it is not traffic that settles.
+    const isApi = (r: Request) => {
+      const path = new URL(r.url()).pathname;
+      return path.startsWith(`${API}/`) && path !== LIVE_CHANGES;
+    };
     page.on('request', (r) => {
       if (isApi(r)) {
         this.inflight.add(r);
