@@ -42,7 +42,7 @@ pub fn provide_services(config: &Config) -> Actions {
     let actions = Actions::provide(client, api.clone(), toasts);
     crate::offline::install(client, actions, api.base());
     #[cfg(target_arch = "wasm32")]
-    crate::live::subscribe(client, api.base());
+    crate::live::subscribe(client, api.clone());
     actions
 }
 

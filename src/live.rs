@@ -12,6 +12,7 @@ use eventual_model::{Event, EventId};
 use eventual_query::QueryClient;
 use serde::Deserialize;
 
+use crate::api::Api;
 use crate::keys;
 
 /// What the stream says changed (`data` of one event).
@@ -52,8 +53,9 @@ pub fn react(change: &Change, held: Option<u64>) -> Reaction {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-/// The newest version of `id` in the cache: its own entry or any list that holds it.
-fn held_version(client: &QueryClient, id: &EventId) -> Option<u64> {
+/// The newest version of `id` this tab holds: its own entry, any list that holds it, or the
+/// answer to its own write (which the cache may not show until that write's refetch).
+fn held_version(client: &QueryClient, api: &Api, id: &EventId) -> Option<u64> {
     let own = client
         .get_query_data::<Event>(&keys::event(id))
         .map(|e| e.version.unwrap_or(0));
@@ -71,13 +73,13 @@ fn held_version(client: &QueryClient, id: &EventId) -> Option<u64> {
             })
         })
         .max();
-    own.max(listed)
+    own.max(listed).max(api.known_version(id))
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// Applies one change to the cache.
-fn apply(client: &QueryClient, change: &Change) {
-    if react(change, held_version(client, &change.id)) == Reaction::Refresh {
+fn apply(client: &QueryClient, api: &Api, change: &Change) {
+    if react(change, held_version(client, api, &change.id)) == Reaction::Refresh {
         client.invalidate_queries(&keys::event(&change.id));
         client.invalidate_queries(&keys::lists());
     }
@@ -99,6 +101,7 @@ mod browser {
     use web_sys::{EventSource, MessageEvent};
 
     use super::{apply, Change};
+    use crate::api::Api;
     use crate::keys;
 
     /// How long a change may wait for this tab's writes to settle before it is applied anyway.
@@ -110,6 +113,7 @@ mod browser {
 
     struct Stream {
         client: QueryClient,
+        api: Api,
         url: String,
         source: Option<EventSource>,
         /// Changes held back while this tab's own writes are in flight.
@@ -124,10 +128,11 @@ mod browser {
     type Shared = Rc<RefCell<Stream>>;
 
     /// Subscribes this tab to `{api_base}/events/changes` for as long as the page lives.
-    pub fn subscribe(client: QueryClient, api_base: &str) {
+    pub fn subscribe(client: QueryClient, api: Api) {
         let stream = Rc::new(RefCell::new(Stream {
             client,
-            url: format!("{api_base}/events/changes"),
+            url: format!("{}/events/changes", api.base()),
+            api,
             source: None,
             waiting: Vec::new(),
             waited_ms: 0,
@@ -229,11 +234,11 @@ mod browser {
             return;
         }
         st.waited_ms = 0;
-        let client = st.client;
+        let (client, api) = (st.client, st.api.clone());
         let changes = std::mem::take(&mut st.waiting);
         drop(st);
         for change in &changes {
-            apply(&client, change);
+            apply(&client, &api, change);
         }
     }
 }

@@ -76,6 +76,11 @@ impl Api {
         self.inner.etags.lock().ok()?.get(id).cloned()
     }
 
+    /// The newest version of this event any answer has shown us, if its tag names one.
+    pub fn known_version(&self, id: &EventId) -> Option<u64> {
+        self.etag(id).as_deref().and_then(tag_version)
+    }
+
     /// Remember an event's entity tag: the `ETag` header wins, else one derived from
     /// `version`; with neither (a generic backend) we forget it and send no `If-Match`.
     fn remember(&self, event: &Event, header: Option<String>) {
@@ -318,14 +323,13 @@ async fn read_json<T: DeserializeOwned>(resp: &Response) -> Result<T, ApiError> 
 /// Whether `candidate` may replace `current`: a read that started before our own write can
 /// land after it, and must not put an older version's tag back. Tags that are not version
 /// numbers cannot be ordered, so the latest answer wins.
+/// The version an entity tag names (`"3"` → 3); a generic backend's opaque tag names none.
+fn tag_version(tag: &str) -> Option<u64> {
+    tag.trim_start_matches("W/").trim_matches('"').parse().ok()
+}
+
 fn is_newer(current: Option<&String>, candidate: &str) -> bool {
-    let version = |t: &str| {
-        t.trim_start_matches("W/")
-            .trim_matches('"')
-            .parse::<u64>()
-            .ok()
-    };
-    match (current.and_then(|c| version(c)), version(candidate)) {
+    match (current.and_then(|c| tag_version(c)), tag_version(candidate)) {
         (Some(old), Some(new)) => new >= old,
         _ => true,
     }
