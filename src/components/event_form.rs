@@ -4,7 +4,8 @@ use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 use crate::draft::{BrowserClock, Draft};
-use crate::mutations::FormFeedback;
+use crate::events::FormFeedback;
+use crate::routes;
 
 /// The form's state, owned by its page so a failed save can put errors and values back.
 #[derive(Clone, Copy)]
@@ -291,7 +292,7 @@ pub fn EventForm(
                         }
                     })}
                 <span class="saving" aria-live="polite">
-                    {move || match (busy.get(), crate::offline::Offline::get()) {
+                    {move || match (busy.get(), crate::offline::Connection::get()) {
                         (false, _) => "",
                         // Not in flight: kept on this device until the connection returns.
                         (true, Some(o)) if !o.is_online() => "Waiting for connection…",
@@ -299,7 +300,7 @@ pub fn EventForm(
                     }}
                 </span>
                 <span class="spacer"></span>
-                <A href=crate::config::href("/events") exact=true>"Back to events"</A>
+                <A href=crate::config::href(routes::EVENTS) exact=true>"Back to events"</A>
             </div>
         </form>
     }

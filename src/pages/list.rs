@@ -9,9 +9,10 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{Api, ApiError, ListQuery};
 use crate::components::Skeleton;
+use crate::events::{is_temp, EventActions};
 use crate::keys;
-use crate::mutations::{is_temp, Actions};
 use crate::pages::paging;
+use crate::routes;
 use crate::time::format_range;
 
 const SEARCH_DEBOUNCE_MS: u64 = 300;
@@ -36,11 +37,7 @@ pub fn ListPage() -> impl IntoView {
         let handle = set_timeout_with_handle(
             move || {
                 q.set(value.clone());
-                let path = if value.trim().is_empty() {
-                    "/events".to_owned()
-                } else {
-                    format!("/events?q={}", js_sys::encode_uri_component(value.trim()))
-                };
+                let path = routes::search(value.trim());
                 navigate(
                     &path,
                     NavigateOptions {
@@ -110,7 +107,7 @@ pub fn ListPage() -> impl IntoView {
                 <h1>"Events"</h1>
                 // The empty state offers its own "New event"; one link of that name at a time.
                 <Show when=move || view_state.get() != ListState::Empty>
-                    <A href=crate::config::href("/events/new") attr:class="button primary">
+                    <A href=crate::config::href(routes::NEW_EVENT) attr:class="button primary">
                         "New event"
                     </A>
                 </Show>
@@ -159,7 +156,7 @@ pub fn ListPage() -> impl IntoView {
                                     }
                                 }}
                             </p>
-                            <A href=crate::config::href("/events/new") attr:class="button primary">
+                            <A href=crate::config::href(routes::NEW_EVENT) attr:class="button primary">
                                 "New event"
                             </A>
                         </div>
@@ -363,9 +360,9 @@ fn update_row(row: &ArcRwSignal<Event>, event: &Event) {
 /// One row, kept in place while its event changes (so focus stays on its status select).
 #[component]
 fn EventItem(id: EventId, event: ReadSignal<Event>) -> impl IntoView {
-    let actions = expect_context::<Actions>();
+    let actions = expect_context::<EventActions>();
     let pending = is_temp(&id);
-    let href = crate::config::href(&format!("/events/{id}"));
+    let href = crate::config::href(&routes::event(&id));
     let field = move |f: fn(&Event) -> String| move || event.with(f);
     let status = move || event.with(|e| e.status);
     let class = move || {

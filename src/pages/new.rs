@@ -6,14 +6,15 @@ use leptos_router::NavigateOptions;
 
 use crate::components::{EventForm, FormState};
 use crate::draft::{BrowserClock, Draft};
+use crate::events::EventActions;
 use crate::flags::optimistic;
-use crate::mutations::Actions;
+use crate::routes;
 use crate::time;
 
 /// `/events/new`: the empty form with "Create".
 #[component]
 pub fn NewPage() -> impl IntoView {
-    let actions = expect_context::<Actions>();
+    let actions = expect_context::<EventActions>();
     // A create that failed on its stand-in page comes back here with what it showed.
     let restored = actions.take_restored();
     let form = FormState::new(restored.as_ref().map_or_else(default_draft, |(input, _)| {
@@ -42,13 +43,18 @@ pub fn NewPage() -> impl IntoView {
         };
         let (id, standin) = actions.create(input, form.feedback(|| None), move |saved| {
             // Without optimism the form waits; move on if the person is still waiting here.
-            if !optimistic() && location.pathname.get_untracked().ends_with("/events/new") {
-                go(&format!("/events/{}", saved.id), replace());
+            if !optimistic()
+                && location
+                    .pathname
+                    .get_untracked()
+                    .ends_with(routes::NEW_EVENT)
+            {
+                go(&routes::event(&saved.id), replace());
             }
         });
         if optimistic() {
             // The new event's page at once, on its stand-in; it moves to the real id itself.
-            navigate(&format!("/events/{standin}"), replace());
+            navigate(&routes::event(&standin), replace());
         } else {
             mutation.set(Some(id));
         }

@@ -9,7 +9,7 @@ use eventual_model::{Event, EventId};
 use eventual_query::QueryKey;
 use leptos::prelude::*;
 
-use crate::mutations::is_temp;
+use crate::events::is_temp;
 
 /// Events asked for per page: the reference server's cap, so the first page is what one
 /// unpaged request used to show.
