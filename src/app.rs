@@ -16,6 +16,7 @@ use crate::config::{router_base, Config};
 use crate::events::EventActions;
 use crate::offline::{self, Connection, SavedData};
 use crate::outbox::Outbox;
+use crate::pages::paging::Paging;
 use crate::pages::{EventPage, ListPage, NewPage, NotFound};
 use crate::routes;
 use crate::toasts::Toasts;
@@ -47,6 +48,7 @@ pub fn provide_services(config: &Config) -> EventActions {
     offline::scope_storage(api.base());
     let connection = Connection::install(client, api.base());
     let outbox = Outbox::provide(toasts);
+    Paging::provide();
     let actions = EventActions::provide(client, api, toasts, outbox, Some(connection));
     // Saved data first, so re-issued changes show on top of it.
     SavedData::install(client, connection);

@@ -208,8 +208,7 @@ pub fn EventForm(
         >
             {field_input("event-title", "Title", "text")}
             {field_input("event-location", "Location", "text")}
-            <div class="field">
-                <label for="event-description">"Description"</label>
+            <Field id="event-description" label="Description" error=description_error>
                 <textarea
                     id="event-description"
                     name="description"
@@ -220,8 +219,7 @@ pub fn EventForm(
                         description_error.get().map(|_| "event-description-error")
                     }
                 ></textarea>
-                <FieldError id="event-description-error".to_owned() error=description_error />
-            </div>
+            </Field>
             <div class="check">
                 <input
                     id="event-all-day"
@@ -239,8 +237,7 @@ pub fn EventForm(
                 {field_input("event-start", "Start", "time")}
                 {field_input("event-end", "End", "time")}
             </div>
-            <div class="field">
-                <label for="event-status">"Status"</label>
+            <Field id="event-status" label="Status" error=status_error>
                 <select
                     id="event-status"
                     name="status"
@@ -267,8 +264,7 @@ pub fn EventForm(
                         })
                         .collect_view()}
                 </select>
-                <FieldError id="event-status-error".to_owned() error=status_error />
-            </div>
+            </Field>
             <Show when=move || !form.other_errors().is_empty()>
                 <ul class="form-alert">
                     {move || {
@@ -303,6 +299,23 @@ pub fn EventForm(
                 <A href=crate::config::href(routes::EVENTS) exact=true>"Back to events"</A>
             </div>
         </form>
+    }
+}
+
+/// A labelled control with its message below (`<id>-error`).
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {children()}
+            <FieldError id=format!("{id}-error") error=error />
+        </div>
     }
 }
 

@@ -7,7 +7,8 @@ use eventual_model::Event;
 use eventual_query::QueryClient;
 use leptos::prelude::*;
 
-use super::{cache_store, Connection};
+use super::cache_store;
+use super::connection::Connection;
 use crate::browser::{self, names};
 use crate::keys;
 
