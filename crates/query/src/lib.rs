@@ -12,6 +12,7 @@ mod optimistic;
 mod options;
 mod persist;
 mod runtime;
+mod update;
 mod use_query;
 
 pub use crate::core::{

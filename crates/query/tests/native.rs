@@ -214,3 +214,33 @@ fn use_mutation_calls_in_one_scope_wait_for_each_other() {
     assert!(run_until(|| !handle.is_pending.get_untracked()));
     let _ = client;
 }
+
+#[test]
+fn update_matching_edits_every_entry_of_the_type_under_the_prefix() {
+    let (_owner, client) = setup();
+    let (qa, qb) = (QueryKey::from("e/list?q=a"), QueryKey::from("e/list?q=b"));
+    let (count, outside) = (QueryKey::from("e/list/count"), QueryKey::from("e/1"));
+    client.set_query_data(&qa, vec![1u32]);
+    client.set_query_data(&qb, vec![2u32]);
+    client.set_query_data(&count, 2u64);
+    client.set_query_data(&outside, vec![3u32]);
+    let server = Server::default();
+    // A pending edit under the prefix stays on top of the edited data.
+    let pending = Optimistic::new("p", {
+        let server = server.clone();
+        move |_signal| server.send("p")
+    })
+    .patch::<Vec<u32>>(qa.clone(), |v| [v.as_slice(), &[7]].concat());
+    client.optimistic(pending);
+
+    let edited = client.update_matching::<Vec<u32>>(&QueryKey::from("e/list"), |v| v.push(9));
+    assert_eq!(edited, 2);
+    assert_eq!(client.get_query_data::<Vec<u32>>(&qa), Some(vec![1, 9, 7]));
+    assert_eq!(client.get_query_data::<Vec<u32>>(&qb), Some(vec![2, 9]));
+    assert_eq!(
+        client.get_query_data::<u64>(&count),
+        Some(2),
+        "other types untouched"
+    );
+    assert_eq!(client.get_query_data::<Vec<u32>>(&outside), Some(vec![3]));
+}
