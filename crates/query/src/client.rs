@@ -72,6 +72,10 @@ pub(crate) struct Inner {
     data_triggers: HashMap<QueryKey, ArcTrigger>,
     status_triggers: HashMap<QueryKey, ArcTrigger>,
     meta: ArcTrigger,
+    /// Woken when the set of unsettled mutations changes (`is_mutating`).
+    pub unsettled: ArcTrigger,
+    /// Woken when confirmed data is written or dropped (`data_version`).
+    pub written: ArcTrigger,
     fetchers: HashMap<QueryKey, Fetcher>,
     aborts: HashMap<QueryKey, (Seq, AbortHandle)>,
     pub runners: HashMap<MutationId, Runner>,
@@ -118,6 +122,8 @@ impl QueryClient {
             data_triggers: HashMap::new(),
             status_triggers: HashMap::new(),
             meta: ArcTrigger::new(),
+            unsettled: ArcTrigger::new(),
+            written: ArcTrigger::new(),
             fetchers: HashMap::new(),
             aborts: HashMap::new(),
             runners: HashMap::new(),
@@ -153,6 +159,7 @@ impl QueryClient {
             let mut aborts = Vec::new();
             let mut refetch = Vec::new();
             let mut ready = Vec::new();
+            let (mut unsettled, mut written) = (false, false);
             for effect in &effects {
                 match effect {
                     Effect::Data(k) => triggers.extend(i.data_triggers.get(k).cloned()),
@@ -168,7 +175,15 @@ impl QueryClient {
                         }
                     }
                     Effect::Ready(id) => ready.extend(i.send_waiters.remove(id)),
+                    Effect::Unsettled => unsettled = true,
+                    Effect::Written => written = true,
                 }
+            }
+            if unsettled {
+                triggers.push(i.unsettled.clone());
+            }
+            if written {
+                triggers.push(i.written.clone());
             }
             if !effects.is_empty() {
                 triggers.push(i.meta.clone());
@@ -202,6 +217,16 @@ impl QueryClient {
             map.entry(key.clone()).or_default().clone()
         });
         if let Some(t) = trigger.filter(|_| Observer::get().is_some()) {
+            t.track();
+        }
+    }
+
+    /// Tracks `trigger` if a reactive scope is reading.
+    pub(crate) fn track_trigger(&self, trigger: impl FnOnce(&Inner) -> &ArcTrigger) {
+        if let Some(t) = self
+            .try_with(|i| trigger(i).clone())
+            .filter(|_| Observer::get().is_some())
+        {
             t.track();
         }
     }

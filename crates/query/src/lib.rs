@@ -14,6 +14,7 @@ mod persist;
 mod runtime;
 mod update;
 mod use_query;
+mod watch;
 
 pub use crate::core::{
     EntrySnapshot, LogEvent, LogRecord, MutationId, MutationRecord, MutationState, QueryError,

@@ -244,3 +244,81 @@ fn update_matching_edits_every_entry_of_the_type_under_the_prefix() {
     );
     assert_eq!(client.get_query_data::<Vec<u32>>(&outside), Some(vec![3]));
 }
+
+/// Counts how often an effect reading `read` runs.
+fn runs_of(owner: &Owner, read: impl Fn() + 'static) -> Rc<std::cell::Cell<u32>> {
+    let runs = Rc::new(std::cell::Cell::new(0));
+    let counter = send_wrapper::SendWrapper::new((runs.clone(), read));
+    owner.with(|| {
+        Effect::new(move |_| {
+            let (runs, read) = &*counter;
+            read();
+            runs.set(runs.get() + 1);
+        })
+    });
+    runs
+}
+
+#[test]
+fn mutating_wakes_only_when_its_answer_changes() {
+    let (owner, client) = setup();
+    let (e1, e2) = (QueryKey::from("e/1"), QueryKey::from("e/2"));
+    client.set_query_data(&e1, vec![0u32]);
+    client.set_query_data(&e2, vec![0u32]);
+    let saving = owner.with(|| client.mutating(&e1));
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let runs = runs_of(&owner, {
+        let seen = seen.clone();
+        move || seen.borrow_mut().push(saving.get())
+    });
+    assert!(run_until(|| runs.get() == 1));
+
+    // Unrelated: another key's mutation starts and settles; e/1's data changes.
+    let server = Server::default();
+    let other = Optimistic::new("other", {
+        let server = server.clone();
+        move |_signal| server.send("other")
+    })
+    .patch::<Vec<u32>>(e2.clone(), |v| [v.as_slice(), &[1]].concat());
+    client.optimistic(other);
+    assert!(run_until(|| server.sent() == ["other"]));
+    server.answer("other", Ok(()));
+    client.set_query_data(&e1, vec![5u32]);
+    run_for(30);
+    assert!(!client.is_mutating(&e1));
+    assert_eq!(runs.get(), 1, "no wake for changes that keep the answer");
+
+    client.optimistic(server.edit("mine", 2, "s1"));
+    assert!(client.is_mutating(&e1));
+    assert!(run_until(|| runs.get() == 2));
+    server.answer("mine", Ok(()));
+    assert!(run_until(|| runs.get() == 3));
+    run_for(30);
+    assert_eq!(*seen.borrow(), [false, true, false]);
+}
+
+#[test]
+fn data_version_counts_confirmed_writes_not_patches() {
+    let (owner, client) = setup();
+    let key = QueryKey::from("e/1");
+    let runs = runs_of(&owner, move || {
+        client.data_version();
+    });
+    assert!(run_until(|| runs.get() == 1));
+    let v0 = client.data_version();
+    client.set_query_data(&key, vec![0u32]);
+    assert_eq!(client.data_version(), v0 + 1);
+    assert!(run_until(|| runs.get() == 2));
+
+    // An optimistic patch changes what is shown, not what would be saved.
+    let server = Server::default();
+    client.optimistic(server.edit("p", 1, "s"));
+    assert_eq!(client.get_query_data::<Vec<u32>>(&key), Some(vec![0, 1]));
+    run_for(30);
+    assert_eq!(client.data_version(), v0 + 1);
+    assert_eq!(runs.get(), 2);
+
+    client.remove_queries(&key);
+    assert_eq!(client.data_version(), v0 + 2);
+    assert!(run_until(|| runs.get() == 3));
+}

@@ -24,6 +24,10 @@ pub enum Effect {
     /// This mutation may send now (its turn in its scope came, or sends resumed): wake it if
     /// it waits. It asks [`Cache::send_gate`] again, so a spurious wake is harmless.
     Ready(MutationId),
+    /// The set of unsettled mutations changed (one started, settled or restarted).
+    Unsettled,
+    /// Confirmed data was written or dropped somewhere (see [`Cache::data_version`]).
+    Written,
 }
 
 /// Whether a mutation may send now (see [`Cache::send_gate`]).
@@ -84,6 +88,8 @@ pub struct Cache {
     effects: Vec<Effect>,
     /// Sends held back (offline); patches still show.
     paused: bool,
+    /// Bumped on every write or drop of confirmed data.
+    data_version: u64,
 }
 
 impl Default for Cache {
@@ -105,6 +111,7 @@ impl Cache {
             log: TxLog::new(log_capacity),
             effects: Vec::new(),
             paused: false,
+            data_version: 0,
         }
     }
 
@@ -169,6 +176,24 @@ impl Cache {
             .filter(|k| target.matches(k))
             .cloned()
             .collect()
+    }
+
+    /// Whether an unsettled mutation (pending or retrying) touches `key` through a patch or a
+    /// refetch target.
+    pub fn is_mutating(&self, key: &QueryKey) -> bool {
+        self.ledger.unsettled_touches(key)
+    }
+
+    /// A counter bumped on every write or drop of confirmed data (fetch answers, local and
+    /// hydrated data, removals, garbage collection): a cheap "something to save" signal.
+    /// Optimistic patches don't count; they are never saved.
+    pub fn data_version(&self) -> u64 {
+        self.data_version
+    }
+
+    fn written(&mut self) {
+        self.data_version += 1;
+        self.effects.push(Effect::Written);
     }
 
     /// Whether optimistic patches show on `key`.
@@ -293,6 +318,7 @@ impl Cache {
                 e.invalidated = false;
                 self.refresh(key);
                 self.prune_confirmed();
+                self.written();
                 FetchOutcome::Applied
             }
         }
@@ -361,6 +387,7 @@ impl Cache {
         e.invalidated = stale;
         self.effects.push(Effect::Status(key.clone()));
         self.refresh(key);
+        self.written();
     }
 
     /// Aborts in-flight fetches under `prefix`; their answers will never be written.
@@ -402,6 +429,9 @@ impl Cache {
             self.effects.push(Effect::Status(key.clone()));
         }
         self.prune_confirmed();
+        if !keys.is_empty() {
+            self.written();
+        }
         keys
     }
 
@@ -424,6 +454,7 @@ impl Cache {
         }
         if !old.is_empty() {
             self.prune_confirmed();
+            self.written();
         }
         old
     }
@@ -440,6 +471,7 @@ impl Cache {
             self.entries.remove(key);
             self.effects.push(Effect::Data(key.clone()));
             self.prune_confirmed();
+            self.written();
         }
         old
     }
@@ -494,6 +526,7 @@ impl Cache {
             place,
         });
         self.record(id, LogEvent::Started, None, now);
+        self.effects.push(Effect::Unsettled);
         self.apply_layer(
             Layer {
                 mutation: id,
@@ -635,6 +668,7 @@ impl Cache {
             layer.confirmed_at = Some(confirmed);
         }
         self.confirming.insert(id);
+        self.effects.push(Effect::Unsettled);
         self.wake_scope(id);
         true
     }
@@ -674,6 +708,7 @@ impl Cache {
             }
             self.park(layer);
         }
+        self.effects.push(Effect::Unsettled);
         self.wake_scope(id);
         self.settle(id, now);
     }
@@ -703,6 +738,7 @@ impl Cache {
         r.attempts = 0;
         r.place = place;
         self.record(id, LogEvent::Started, None, now);
+        self.effects.push(Effect::Unsettled);
         if let Some(layer) = self.parked.remove(&id) {
             self.apply_layer(layer, now);
         }

@@ -144,6 +144,13 @@ impl Ledger {
         ids.into_iter().map(|r| r.id).collect()
     }
 
+    /// Whether an unsettled mutation touches `key`.
+    pub fn unsettled_touches(&self, key: &QueryKey) -> bool {
+        self.records
+            .values()
+            .any(|r| r.state.is_unsettled() && r.touches(key))
+    }
+
     /// Whether an unsettled mutation other than `except` touches `key`.
     pub fn other_unsettled_touches(&self, key: &QueryKey, except: MutationId) -> bool {
         self.records
