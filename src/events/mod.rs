@@ -169,12 +169,8 @@ impl EventActions {
 
     /// Every cached list, changed by `f`.
     fn update_lists(&self, f: impl Fn(&[Event]) -> Vec<Event>) {
-        for entry in self.client.entries() {
-            if entry.key.starts_with(&keys::lists()) {
-                self.client
-                    .update_query_data::<Vec<Event>>(&entry.key, |l| *l = f(l));
-            }
-        }
+        self.client
+            .update_matching::<Vec<Event>>(&keys::lists(), |l| *l = f(l));
     }
 }
 

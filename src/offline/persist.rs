@@ -55,12 +55,17 @@ impl SavedData {
             this.shown.set(true);
         }
         let save_timer = StoredValue::new(None::<TimeoutHandle>);
+        let changes = client.data_changes();
         Effect::new(move |_| {
-            let entries = client.entries();
+            changes.track();
             // Fresh data replaced what was saved: no longer "may be out of date".
-            if connection.is_online_untracked()
-                && entries.iter().any(|e| e.observers > 0 && !e.is_stale)
-            {
+            let fresh = untrack(|| {
+                client
+                    .entries()
+                    .iter()
+                    .any(|e| e.observers > 0 && !e.is_stale)
+            });
+            if connection.is_online_untracked() && fresh {
                 this.shown.set(false);
             }
             if let Some(h) = save_timer.get_value() {

@@ -74,13 +74,9 @@ fn StandIn(id: EventId) -> impl IntoView {
         },
     );
     let event = query.data;
-    let saving = Signal::derive(move || {
-        let real_key = real.get().map(|r| keys::event(&r));
-        real_key.is_none()
-            || client.pending_mutations().iter().any(|m| {
-                m.state.is_unsettled()
-                    && (m.touches(&temp_key) || real_key.as_ref().is_some_and(|k| m.touches(k)))
-            })
+    let saving = Signal::derive(move || match real.get() {
+        None => true,
+        Some(real) => client.is_mutating(&temp_key) || client.is_mutating(&keys::event(&real)),
     });
     let has_data = Memo::new(move |_| event.with(Option::is_some));
     move || {
@@ -121,15 +117,7 @@ fn EventDetail(id: EventId) -> impl IntoView {
             async move { api.get(&id, signal.web()).await }
         },
     );
-    let saving = Signal::derive({
-        let key = key.clone();
-        move || {
-            client
-                .pending_mutations()
-                .iter()
-                .any(|m| m.state.is_unsettled() && m.touches(&key))
-        }
-    });
+    let saving = client.mutating(&key);
     // The tab title follows the (optimistic) event title.
     Effect::new(move |_| {
         if let Some(e) = event.data.get() {

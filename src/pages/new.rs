@@ -1,5 +1,5 @@
 use eventual_model::EventInput;
-use eventual_query::{use_query_client, MutationId};
+use eventual_query::use_query_client;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
@@ -8,6 +8,7 @@ use crate::components::{EventForm, FormState};
 use crate::draft::{BrowserClock, Draft};
 use crate::events::EventActions;
 use crate::flags::optimistic;
+use crate::keys;
 use crate::routes;
 use crate::time;
 
@@ -24,15 +25,10 @@ pub fn NewPage() -> impl IntoView {
         form.server_errors.set(errors);
     }
     let client = use_query_client();
-    let mutation = RwSignal::new(None::<MutationId>);
-    let busy = Signal::derive(move || {
-        mutation.get().is_some_and(|id| {
-            client
-                .pending_mutations()
-                .iter()
-                .any(|m| m.id == id && m.state.is_unsettled())
-        })
-    });
+    // Submitted without optimism: busy while the create (which changes every list) is unsettled.
+    let submitted = RwSignal::new(false);
+    let creating = client.mutating(&keys::lists());
+    let busy = Signal::derive(move || submitted.get() && creating.get());
     let navigate = use_navigate();
     let location = use_location();
     let on_submit = Callback::new(move |input: EventInput| {
@@ -41,7 +37,7 @@ pub fn NewPage() -> impl IntoView {
             replace: true,
             ..Default::default()
         };
-        let (id, standin) = actions.create(input, form.feedback(|| None), move |saved| {
+        let (_, standin) = actions.create(input, form.feedback(|| None), move |saved| {
             // Without optimism the form waits; move on if the person is still waiting here.
             if !optimistic()
                 && location
@@ -56,7 +52,7 @@ pub fn NewPage() -> impl IntoView {
             // The new event's page at once, on its stand-in; it moves to the real id itself.
             navigate(&routes::event(&standin), replace());
         } else {
-            mutation.set(Some(id));
+            submitted.set(true);
         }
     });
     view! {
