@@ -365,6 +365,33 @@ mod tests {
     }
 
     #[test]
+    fn entries_stored_with_label_strings_still_read_and_keep_their_intent() {
+        let json = r#"{"cid":"m-1","op":{"kind":"create","label":"Undo delete","input":
+            {"title":"Standup","start":"2027-01-01T09:00:00Z","end":"2027-01-01T10:00:00Z"}},
+            "ifMatch":null,"createdMs":5,"owner":"t"}"#;
+        let entry = Entry::from_json(json).expect("parses");
+        assert!(matches!(
+            entry.change,
+            Change::Create {
+                intent: Intent::Undo,
+                ..
+            }
+        ));
+        assert_eq!(entry.change.describe(), "Undo delete: “Standup”");
+        let status = save("s", 1, "t");
+        let text = status.to_json().replace("Save event", "Change status");
+        let back = Entry::from_json(&text).expect("parses");
+        assert!(matches!(
+            back.change,
+            Change::Save {
+                intent: Intent::Status,
+                ..
+            }
+        ));
+        assert!(text.contains(r#""label":"Change status""#), "{text}");
+    }
+
+    #[test]
     fn keys_cover_detail_and_lists() {
         assert_eq!(save("a", 1, "t").change.keys(), ["events/7", "events/list"]);
         let del = Change::Delete { event: event("9") };
