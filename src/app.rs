@@ -1,4 +1,4 @@
-//! The root component: configuration, API client, query cache, toasts, router.
+//! The root component: configuration, API client, query cache, toasts, outbox, router.
 
 use std::time::Duration;
 
@@ -7,14 +7,18 @@ use leptos::prelude::*;
 use leptos_router::{
     components::{Redirect, Route, Router, Routes, A},
     hooks::use_navigate,
-    path,
+    path, ParamSegment, StaticSegment,
 };
 
 use crate::api::Api;
-use crate::components::{Devtools, Toaster};
+use crate::components::{Devtools, OfflineBanner, Toaster};
 use crate::config::{router_base, Config};
-use crate::mutations::Actions;
+use crate::events::EventActions;
+use crate::offline::{self, Connection, SavedData};
+use crate::outbox::Outbox;
+use crate::pages::paging::Paging;
 use crate::pages::{EventPage, ListPage, NewPage, NotFound};
+use crate::routes;
 use crate::toasts::Toasts;
 
 /// The query client's settings for this app.
@@ -32,17 +36,26 @@ pub fn query_options() -> QueryClientOptions {
     }
 }
 
-/// Everything the pages need from context: API client, query cache, toasts, actions.
-pub fn provide_services(config: &Config) -> Actions {
+/// Everything the pages need from context: API client, query cache, toasts, connection,
+/// outbox and actions. The outbox hands what it takes over from other page loads back to
+/// the actions, so it never imports them.
+pub fn provide_services(config: &Config) -> EventActions {
     let api = Api::new(config.api_base_url.clone());
     provide_context(api.clone());
     provide_context(config.clone());
     let client = provide_query_client(query_options());
     let toasts = Toasts::provide();
-    let actions = Actions::provide(client, api.clone(), toasts);
-    crate::offline::install(client, actions, api.base());
+    offline::scope_storage(api.base());
+    let connection = Connection::install(client, api.base());
+    let outbox = Outbox::provide(toasts);
+    Paging::provide();
+    let actions = EventActions::provide(client, api.clone(), toasts, outbox, Some(connection));
+    // Saved data first, so re-issued changes show on top of it.
+    SavedData::install(client, connection);
+    outbox.start(client, move |pending| actions.resume(pending));
+    crate::browser::register_service_worker_after_load();
     #[cfg(target_arch = "wasm32")]
-    crate::live::subscribe(client, api.clone());
+    crate::live::subscribe(client, api);
     actions
 }
 
@@ -51,6 +64,7 @@ pub fn provide_services(config: &Config) -> Actions {
 pub fn App(config: Config) -> impl IntoView {
     let actions = provide_services(&config);
     let base = router_base();
+    let events = StaticSegment(routes::EVENTS_SEGMENT);
     view! {
         <Router base=base>
             <NavigateBridge actions=actions />
@@ -59,18 +73,21 @@ pub fn App(config: Config) -> impl IntoView {
             </a>
             <header class="app-header">
                 <div class="app-header-inner">
-                    <A href=crate::config::href("/events") exact=true attr:class="brand">
+                    <A href=crate::config::href(routes::EVENTS) exact=true attr:class="brand">
                         "Eventual"
                     </A>
                 </div>
             </header>
-            <crate::offline::OfflineBanner />
+            <OfflineBanner />
             <main id="main" class="app-main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/events" /> } />
-                    <Route path=path!("/events") view=ListPage />
-                    <Route path=path!("/events/new") view=NewPage />
-                    <Route path=path!("/events/:id") view=EventPage />
+                    <Route path=path!("/") view=|| view! { <Redirect path=routes::EVENTS /> } />
+                    <Route path=events view=ListPage />
+                    <Route
+                        path=(events, StaticSegment(routes::NEW_SEGMENT))
+                        view=NewPage
+                    />
+                    <Route path=(events, ParamSegment(routes::ID_PARAM)) view=EventPage />
                 </Routes>
             </main>
             <Toaster />
@@ -81,7 +98,7 @@ pub fn App(config: Config) -> impl IntoView {
 
 /// Hands the router's navigate function to the actions (they outlive any one page).
 #[component]
-fn NavigateBridge(actions: Actions) -> impl IntoView {
+fn NavigateBridge(actions: EventActions) -> impl IntoView {
     let navigate = use_navigate();
     actions.set_navigate(move |path, options| navigate(path, options));
 }

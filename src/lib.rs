@@ -4,15 +4,18 @@
 
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod config;
 pub mod draft;
+pub mod events;
 pub mod flags;
 pub mod keys;
 pub mod live;
-pub mod mutations;
 pub mod offline;
+pub mod outbox;
 pub mod pages;
+pub mod routes;
 pub mod time;
 pub mod toasts;
 

@@ -4,7 +4,8 @@ use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 use crate::draft::{BrowserClock, Draft};
-use crate::mutations::FormFeedback;
+use crate::events::FormFeedback;
+use crate::routes;
 
 /// The form's state, owned by its page so a failed save can put errors and values back.
 #[derive(Clone, Copy)]
@@ -207,8 +208,7 @@ pub fn EventForm(
         >
             {field_input("event-title", "Title", "text")}
             {field_input("event-location", "Location", "text")}
-            <div class="field">
-                <label for="event-description">"Description"</label>
+            <Field id="event-description" label="Description" error=description_error>
                 <textarea
                     id="event-description"
                     name="description"
@@ -219,8 +219,7 @@ pub fn EventForm(
                         description_error.get().map(|_| "event-description-error")
                     }
                 ></textarea>
-                <FieldError id="event-description-error".to_owned() error=description_error />
-            </div>
+            </Field>
             <div class="check">
                 <input
                     id="event-all-day"
@@ -238,8 +237,7 @@ pub fn EventForm(
                 {field_input("event-start", "Start", "time")}
                 {field_input("event-end", "End", "time")}
             </div>
-            <div class="field">
-                <label for="event-status">"Status"</label>
+            <Field id="event-status" label="Status" error=status_error>
                 <select
                     id="event-status"
                     name="status"
@@ -266,8 +264,7 @@ pub fn EventForm(
                         })
                         .collect_view()}
                 </select>
-                <FieldError id="event-status-error".to_owned() error=status_error />
-            </div>
+            </Field>
             <Show when=move || !form.other_errors().is_empty()>
                 <ul class="form-alert">
                     {move || {
@@ -291,7 +288,7 @@ pub fn EventForm(
                         }
                     })}
                 <span class="saving" aria-live="polite">
-                    {move || match (busy.get(), crate::offline::Offline::get()) {
+                    {move || match (busy.get(), crate::offline::Connection::get()) {
                         (false, _) => "",
                         // Not in flight: kept on this device until the connection returns.
                         (true, Some(o)) if !o.is_online() => "Waiting for connection…",
@@ -299,9 +296,26 @@ pub fn EventForm(
                     }}
                 </span>
                 <span class="spacer"></span>
-                <A href=crate::config::href("/events") exact=true>"Back to events"</A>
+                <A href=crate::config::href(routes::EVENTS) exact=true>"Back to events"</A>
             </div>
         </form>
+    }
+}
+
+/// A labelled control with its message below (`<id>-error`).
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {children()}
+            <FieldError id=format!("{id}-error") error=error />
+        </div>
     }
 }
 

@@ -3,8 +3,6 @@
 use eventual_query::{Dehydrated, QueryKey};
 use serde::{Deserialize, Serialize};
 
-/// localStorage key of the saved cache; bump the version when the stored shape changes.
-pub const CACHE_KEY: &str = "eventual:cache:v1";
 /// Most characters the saved cache may take (localStorage holds ~5 MB per origin).
 pub const CACHE_CAP: usize = 1_000_000;
 

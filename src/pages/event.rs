@@ -7,16 +7,19 @@ use leptos_router::hooks::use_params_map;
 use crate::api::Api;
 use crate::components::{EventForm, FormState, Skeleton};
 use crate::draft::{BrowserClock, Draft};
+use crate::events::{is_temp, EventActions};
 use crate::keys;
-use crate::mutations::{is_temp, Actions};
 use crate::pages::list::LoadError;
+use crate::routes;
 
 /// `/events/:id`: the event's title as `h1` and its edit form.
 #[component]
 pub fn EventPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| EventId::new(params.with(|p| p.get("id").unwrap_or_default())));
-    let actions = expect_context::<Actions>();
+    let id = Memo::new(move |_| {
+        EventId::new(params.with(|p| p.get(routes::ID_PARAM).unwrap_or_default()))
+    });
+    let actions = expect_context::<EventActions>();
     move || {
         let id = id.get();
         if !is_temp(&id) {
@@ -24,7 +27,7 @@ pub fn EventPage() -> impl IntoView {
         }
         // Untracked: the stand-in page itself follows its create to the real id.
         match actions.created_id_untracked(&id) {
-            Some(real) => view! { <Redirect path=format!("/events/{real}") /> }.into_any(),
+            Some(real) => view! { <Redirect path=routes::event(&real) /> }.into_any(),
             None => view! { <StandIn id=id /> }.into_any(),
         }
     }
@@ -35,7 +38,7 @@ pub fn EventPage() -> impl IntoView {
 /// (history replace, no re-render), and the same editor goes on with the server's copy.
 #[component]
 fn StandIn(id: EventId) -> impl IntoView {
-    let actions = expect_context::<Actions>();
+    let actions = expect_context::<EventActions>();
     let client = use_query_client();
     let temp_key = keys::event(&id);
     let real = Memo::new({
@@ -44,7 +47,7 @@ fn StandIn(id: EventId) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(real) = real.get() {
-            replace_url(&crate::config::href(&format!("/events/{real}")));
+            replace_url(&crate::config::href(&routes::event(&real)));
         }
     });
     // Read (and kept alive, refetched) as a query: the stand-in until the real id arrives,
@@ -71,13 +74,9 @@ fn StandIn(id: EventId) -> impl IntoView {
         },
     );
     let event = query.data;
-    let saving = Signal::derive(move || {
-        let real_key = real.get().map(|r| keys::event(&r));
-        real_key.is_none()
-            || client.pending_mutations().iter().any(|m| {
-                m.state.is_unsettled()
-                    && (m.touches(&temp_key) || real_key.as_ref().is_some_and(|k| m.touches(k)))
-            })
+    let saving = Signal::derive(move || match real.get() {
+        None => true,
+        Some(real) => client.is_mutating(&temp_key) || client.is_mutating(&keys::event(&real)),
     });
     let has_data = Memo::new(move |_| event.with(Option::is_some));
     move || {
@@ -87,7 +86,7 @@ fn StandIn(id: EventId) -> impl IntoView {
         view! {
             <section class="page" aria-busy="true">
                 <h1>"Saving new event…"</h1>
-                <A href=crate::config::href("/events") exact=true>"Back to events"</A>
+                <A href=crate::config::href(routes::EVENTS) exact=true>"Back to events"</A>
             </section>
         }
         .into_any()
@@ -104,7 +103,7 @@ fn replace_url(url: &str) {
 #[component]
 fn EventDetail(id: EventId) -> impl IntoView {
     let api = expect_context::<Api>();
-    let actions = expect_context::<Actions>();
+    let actions = expect_context::<EventActions>();
     let client = use_query_client();
     let key = keys::event(&id);
     let fetch_id = id.clone();
@@ -118,15 +117,7 @@ fn EventDetail(id: EventId) -> impl IntoView {
             async move { api.get(&id, signal.web()).await }
         },
     );
-    let saving = Signal::derive({
-        let key = key.clone();
-        move || {
-            client
-                .pending_mutations()
-                .iter()
-                .any(|m| m.state.is_unsettled() && m.touches(&key))
-        }
-    });
+    let saving = client.mutating(&key);
     // The tab title follows the (optimistic) event title.
     Effect::new(move |_| {
         if let Some(e) = event.data.get() {
@@ -149,7 +140,7 @@ fn EventDetail(id: EventId) -> impl IntoView {
                     <section class="page not-found">
                         <h1>"Event not found"</h1>
                         <p>"It may have been deleted."</p>
-                        <A href=crate::config::href("/events") exact=true>"Back to events"</A>
+                        <A href=crate::config::href(routes::EVENTS) exact=true>"Back to events"</A>
                     </section>
                 }
                 .into_any();
@@ -158,7 +149,7 @@ fn EventDetail(id: EventId) -> impl IntoView {
                 <section class="page">
                     <h1>"Event"</h1>
                     <LoadError error=error on_retry=move || event.refetch() />
-                    <A href=crate::config::href("/events") exact=true>"Back to events"</A>
+                    <A href=crate::config::href(routes::EVENTS) exact=true>"Back to events"</A>
                 </section>
             }
             .into_any();
@@ -176,7 +167,7 @@ fn EventDetail(id: EventId) -> impl IntoView {
 
 #[component]
 fn EventEditor(event: Signal<Option<Event>>, saving: Signal<bool>, id: EventId) -> impl IntoView {
-    let actions = expect_context::<Actions>();
+    let actions = expect_context::<EventActions>();
     let form = FormState::new(Draft::default());
     // Fill the fields now, not on the effect's first run a tick later: typing that lands in
     // between would otherwise be overwritten by that first sync.

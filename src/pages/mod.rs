@@ -5,6 +5,7 @@ mod list;
 mod new;
 mod not_found;
 pub mod paging;
+mod rows;
 
 pub use event::EventPage;
 pub use list::ListPage;

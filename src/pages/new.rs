@@ -1,19 +1,21 @@
 use eventual_model::EventInput;
-use eventual_query::{use_query_client, MutationId};
+use eventual_query::use_query_client;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::components::{EventForm, FormState};
 use crate::draft::{BrowserClock, Draft};
+use crate::events::EventActions;
 use crate::flags::optimistic;
-use crate::mutations::Actions;
+use crate::keys;
+use crate::routes;
 use crate::time;
 
 /// `/events/new`: the empty form with "Create".
 #[component]
 pub fn NewPage() -> impl IntoView {
-    let actions = expect_context::<Actions>();
+    let actions = expect_context::<EventActions>();
     // A create that failed on its stand-in page comes back here with what it showed.
     let restored = actions.take_restored();
     let form = FormState::new(restored.as_ref().map_or_else(default_draft, |(input, _)| {
@@ -23,15 +25,10 @@ pub fn NewPage() -> impl IntoView {
         form.server_errors.set(errors);
     }
     let client = use_query_client();
-    let mutation = RwSignal::new(None::<MutationId>);
-    let busy = Signal::derive(move || {
-        mutation.get().is_some_and(|id| {
-            client
-                .pending_mutations()
-                .iter()
-                .any(|m| m.id == id && m.state.is_unsettled())
-        })
-    });
+    // Submitted without optimism: busy while the create (which changes every list) is unsettled.
+    let submitted = RwSignal::new(false);
+    let creating = client.mutating(&keys::lists());
+    let busy = Signal::derive(move || submitted.get() && creating.get());
     let navigate = use_navigate();
     let location = use_location();
     let on_submit = Callback::new(move |input: EventInput| {
@@ -40,17 +37,22 @@ pub fn NewPage() -> impl IntoView {
             replace: true,
             ..Default::default()
         };
-        let (id, standin) = actions.create(input, form.feedback(|| None), move |saved| {
+        let (_, standin) = actions.create(input, form.feedback(|| None), move |saved| {
             // Without optimism the form waits; move on if the person is still waiting here.
-            if !optimistic() && location.pathname.get_untracked().ends_with("/events/new") {
-                go(&format!("/events/{}", saved.id), replace());
+            if !optimistic()
+                && location
+                    .pathname
+                    .get_untracked()
+                    .ends_with(routes::NEW_EVENT)
+            {
+                go(&routes::event(&saved.id), replace());
             }
         });
         if optimistic() {
             // The new event's page at once, on its stand-in; it moves to the real id itself.
-            navigate(&format!("/events/{standin}"), replace());
+            navigate(&routes::event(&standin), replace());
         } else {
-            mutation.set(Some(id));
+            submitted.set(true);
         }
     });
     view! {

@@ -8,7 +8,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page not-found">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address."</p>
-            <A href=crate::config::href("/events") exact=true>"Back to events"</A>
+            <A href=crate::config::href(crate::routes::EVENTS) exact=true>"Back to events"</A>
         </section>
     }
 }

@@ -9,7 +9,7 @@ use eventual_model::{Event, EventId};
 use eventual_query::QueryKey;
 use leptos::prelude::*;
 
-use crate::mutations::is_temp;
+use crate::events::is_temp;
 
 /// Events asked for per page: the reference server's cap, so the first page is what one
 /// unpaged request used to show.
@@ -24,35 +24,62 @@ pub struct PageMeta {
     pub total: Option<u64>,
 }
 
-thread_local! {
-    /// Per page key, for as long as the app runs (a page read from the saved cache has none).
-    static META: ArcRwSignal<HashMap<QueryKey, PageMeta>> = ArcRwSignal::new(HashMap::new());
-    /// Pages shown per list key, so coming back to the list keeps the place.
-    static SHOWN: ArcRwSignal<HashMap<QueryKey, u32>> = ArcRwSignal::new(HashMap::new());
+/// What the list pages know beyond the cache, for as long as the app runs: provided at the
+/// root, so coming back to the list keeps the place. `Copy`.
+#[derive(Clone, Copy)]
+pub struct Paging {
+    /// Per page key (a page read from the saved cache has none).
+    meta: RwSignal<HashMap<QueryKey, PageMeta>>,
+    /// Pages shown per list key.
+    shown: RwSignal<HashMap<QueryKey, u32>>,
 }
 
-/// Records what the server sent for the page at `key`.
-pub fn record(key: QueryKey, meta: PageMeta) {
-    META.with(|m| {
-        m.update(|m| {
-            m.insert(key, meta);
-        })
-    });
+impl Paging {
+    /// Fresh paging state, provided as context.
+    pub fn provide() -> Paging {
+        let paging = Paging {
+            meta: RwSignal::new(HashMap::new()),
+            shown: RwSignal::new(HashMap::new()),
+        };
+        provide_context(paging);
+        paging
+    }
+
+    /// The state provided at the root (or a fresh one where there is none).
+    pub fn use_context() -> Paging {
+        use_context::<Paging>().unwrap_or_else(Paging::provide)
+    }
+
+    /// Records what the server sent for the page at `key`.
+    pub fn record(&self, key: QueryKey, meta: PageMeta) {
+        self.meta.try_update(|m| m.insert(key, meta));
+    }
+
+    /// The recorded meta of page `key`. Tracked.
+    pub fn meta(&self, key: &QueryKey) -> Option<PageMeta> {
+        self.meta.with(|m| m.get(key).copied())
+    }
+
+    /// How many pages of the list `list` are shown (at least 1). Tracked.
+    pub fn shown(&self, list: &QueryKey) -> u32 {
+        self.shown.with(|s| s.get(list).copied().unwrap_or(1))
+    }
+
+    /// Shows one more page of the list `list`.
+    pub fn show_more(&self, list: &QueryKey) {
+        self.shown
+            .update(|s| *s.entry(list.clone()).or_insert(1) += 1);
+    }
 }
 
-/// The recorded meta of page `key`. Tracked.
-pub fn meta(key: &QueryKey) -> Option<PageMeta> {
-    META.with(|m| m.with(|m| m.get(key).copied()))
-}
-
-/// How many pages of the list `list` are shown (at least 1). Tracked.
-pub fn shown(list: &QueryKey) -> u32 {
-    SHOWN.with(|s| s.with(|s| s.get(list).copied().unwrap_or(1)))
-}
-
-/// Shows one more page of the list `list`.
-pub fn show_more(list: &QueryKey) {
-    SHOWN.with(|s| s.update(|s| *s.entry(list.clone()).or_insert(1) += 1));
+/// The pages shown, as one list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Joined {
+    pub events: Vec<Event>,
+    /// Events remain after the pages loaded.
+    pub more: bool,
+    /// The page asked for that has no data yet.
+    pub next: Option<QueryKey>,
 }
 
 /// Whether events remain after the loaded `pages` (each: its meta if known, its shown length):

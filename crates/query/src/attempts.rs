@@ -34,8 +34,10 @@ where
 {
     let mut attempts = 0;
     loop {
-        if client.unpaused().await {
-            attempts = 0;
+        match client.send_turn(id).await {
+            None => return Attempts::Gone,
+            Some(true) => attempts = 0,
+            Some(false) => {}
         }
         let Some(Some(seq)) = client.run(|i, now| i.cache.mark_sent(id, now)) else {
             return Attempts::Gone;

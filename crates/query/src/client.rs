@@ -12,7 +12,7 @@ use leptos::reactive::graph::Observer;
 use crate::abort::{AbortHandle, AbortSignal};
 use crate::core::{
     Cache, Effect, EntrySnapshot, ErrorValue, LogRecord, MutationId, MutationRecord, QueryError,
-    RetryPolicy, Seq, Value,
+    RetryPolicy, SendGate, Seq, Value,
 };
 use crate::options::{ms, QueryClientOptions};
 use crate::runtime::{now_ms, sleep, spawn};
@@ -72,15 +72,18 @@ pub(crate) struct Inner {
     data_triggers: HashMap<QueryKey, ArcTrigger>,
     status_triggers: HashMap<QueryKey, ArcTrigger>,
     meta: ArcTrigger,
+    /// Woken when the set of unsettled mutations changes (`is_mutating`).
+    pub unsettled: ArcTrigger,
+    /// Woken when confirmed data is written or dropped (`data_version`).
+    pub written: ArcTrigger,
     fetchers: HashMap<QueryKey, Fetcher>,
     aborts: HashMap<QueryKey, (Seq, AbortHandle)>,
     pub runners: HashMap<MutationId, Runner>,
     /// Send seq of the mutation whose success callback is running (see `set_query_data`).
     pub scope: Option<Seq>,
-    /// While paused, mutations apply their patches but wait before sending.
-    paused: bool,
     paused_trigger: ArcTrigger,
-    waiting: Vec<futures::channel::oneshot::Sender<()>>,
+    /// Mutations waiting for their turn (scope) or the resume; woken by `Effect::Ready`.
+    send_waiters: HashMap<MutationId, futures::channel::oneshot::Sender<()>>,
     /// How to save values across page loads (see [`QueryClient::persist`]).
     pub codecs: Vec<crate::persist::Codec>,
 }
@@ -119,13 +122,14 @@ impl QueryClient {
             data_triggers: HashMap::new(),
             status_triggers: HashMap::new(),
             meta: ArcTrigger::new(),
+            unsettled: ArcTrigger::new(),
+            written: ArcTrigger::new(),
             fetchers: HashMap::new(),
             aborts: HashMap::new(),
             runners: HashMap::new(),
             scope: None,
-            paused: false,
             paused_trigger: ArcTrigger::new(),
-            waiting: Vec::new(),
+            send_waiters: HashMap::new(),
             codecs: Vec::new(),
         };
         Self {
@@ -149,11 +153,13 @@ impl QueryClient {
 
     /// Performs pending core effects outside the borrow: abort, notify, refetch.
     pub(crate) fn flush(&self) {
-        let Some((effects, triggers, aborts, refetch)) = self.try_with(|i| {
+        let Some((effects, triggers, aborts, refetch, ready)) = self.try_with(|i| {
             let effects = i.cache.drain_effects();
             let mut triggers = Vec::new();
             let mut aborts = Vec::new();
             let mut refetch = Vec::new();
+            let mut ready = Vec::new();
+            let (mut unsettled, mut written) = (false, false);
             for effect in &effects {
                 match effect {
                     Effect::Data(k) => triggers.extend(i.data_triggers.get(k).cloned()),
@@ -168,18 +174,30 @@ impl QueryClient {
                             refetch.push(k.clone());
                         }
                     }
+                    Effect::Ready(id) => ready.extend(i.send_waiters.remove(id)),
+                    Effect::Unsettled => unsettled = true,
+                    Effect::Written => written = true,
                 }
+            }
+            if unsettled {
+                triggers.push(i.unsettled.clone());
+            }
+            if written {
+                triggers.push(i.written.clone());
             }
             if !effects.is_empty() {
                 triggers.push(i.meta.clone());
             }
-            (effects, triggers, aborts, refetch)
+            (effects, triggers, aborts, refetch, ready)
         }) else {
             return;
         };
         drop(effects);
         for handle in aborts {
             handle.abort();
+        }
+        for waiter in ready {
+            let _ = waiter.send(());
         }
         for trigger in triggers {
             trigger.notify();
@@ -199,6 +217,16 @@ impl QueryClient {
             map.entry(key.clone()).or_default().clone()
         });
         if let Some(t) = trigger.filter(|_| Observer::get().is_some()) {
+            t.track();
+        }
+    }
+
+    /// Tracks `trigger` if a reactive scope is reading.
+    pub(crate) fn track_trigger(&self, trigger: impl FnOnce(&Inner) -> &ArcTrigger) {
+        if let Some(t) = self
+            .try_with(|i| trigger(i).clone())
+            .filter(|_| Observer::get().is_some())
+        {
             t.track();
         }
     }
@@ -366,7 +394,7 @@ impl QueryClient {
     /// their patches still show at once.
     pub fn pause_mutations(&self) {
         let trigger = self.try_with(|i| {
-            i.paused = true;
+            i.cache.pause_sends();
             i.paused_trigger.clone()
         });
         trigger.inspect(ArcTrigger::notify);
@@ -374,21 +402,17 @@ impl QueryClient {
 
     /// Lets held-back mutations send, in the order they were held.
     pub fn resume_mutations(&self) {
-        let woken = self.try_with(|i| {
-            i.paused = false;
-            (std::mem::take(&mut i.waiting), i.paused_trigger.clone())
+        // The core wakes the waiting sends in line order (`Effect::Ready`).
+        let trigger = self.run(|i, _| {
+            i.cache.resume_sends();
+            i.paused_trigger.clone()
         });
-        if let Some((waiting, trigger)) = woken {
-            for tx in waiting {
-                let _ = tx.send(());
-            }
-            trigger.notify();
-        }
+        trigger.inspect(ArcTrigger::notify);
     }
 
     /// Whether mutations are paused. Tracked.
     pub fn mutations_paused(&self) -> bool {
-        let state = self.try_with(|i| (i.paused, i.paused_trigger.clone()));
+        let state = self.try_with(|i| (i.cache.sends_paused(), i.paused_trigger.clone()));
         match state {
             Some((paused, trigger)) => {
                 if Observer::get().is_some() {
@@ -402,26 +426,35 @@ impl QueryClient {
 
     /// Whether mutations are paused, untracked.
     pub(crate) fn mutations_paused_untracked(&self) -> bool {
-        self.try_with(|i| i.paused).unwrap_or(false)
+        self.try_with(|i| i.cache.sends_paused()).unwrap_or(false)
     }
 
-    /// Resolves at once (`false`), or when mutations are resumed (`true`: it waited).
-    pub(crate) async fn unpaused(&self) -> bool {
-        let rx = self
-            .try_with(|i| {
-                i.paused.then(|| {
+    /// Waits until mutation `id` may send (its scope's turn, and not paused). `Some(true)` if
+    /// it waited for a resume, `None` if it settled meanwhile (or the client is gone).
+    pub(crate) async fn send_turn(&self, id: MutationId) -> Option<bool> {
+        let mut was_paused = false;
+        loop {
+            let (gate, rx) = self.try_with(|i| {
+                let gate = i.cache.send_gate(id);
+                let rx = matches!(gate, SendGate::Queued(_) | SendGate::Paused).then(|| {
                     let (tx, rx) = futures::channel::oneshot::channel();
-                    i.waiting.push(tx);
+                    i.send_waiters.insert(id, tx);
                     rx
-                })
-            })
-            .flatten();
-        match rx {
-            Some(rx) => {
-                let _ = rx.await;
-                true
+                });
+                (gate, rx)
+            })?;
+            match gate {
+                SendGate::Go => return Some(was_paused),
+                SendGate::Settled => return None,
+                SendGate::Paused => was_paused = true,
+                SendGate::Queued(_) => {}
             }
-            None => false,
+            if let Some(rx) = rx {
+                // A dropped sender (client disposed) ends the wait too.
+                if rx.await.is_err() {
+                    return None;
+                }
+            }
         }
     }
 

@@ -12,7 +12,9 @@ mod optimistic;
 mod options;
 mod persist;
 mod runtime;
+mod update;
 mod use_query;
+mod watch;
 
 pub use crate::core::{
     EntrySnapshot, LogEvent, LogRecord, MutationId, MutationRecord, MutationState, QueryError,

@@ -58,6 +58,7 @@ pub struct MutationOptions<V, R, E, C = ()> {
     on_success: OnSuccess<V, R, C>,
     on_settled: OnSettled<V, R, E>,
     retry: Option<RetryPolicy>,
+    scope: Option<String>,
 }
 
 impl<V, R, E, C> Clone for MutationOptions<V, R, E, C> {
@@ -70,6 +71,7 @@ impl<V, R, E, C> Clone for MutationOptions<V, R, E, C> {
             on_success: self.on_success.clone(),
             on_settled: self.on_settled.clone(),
             retry: self.retry,
+            scope: self.scope.clone(),
         }
     }
 }
@@ -89,6 +91,7 @@ impl<V: 'static, R: 'static, E: QueryError> MutationOptions<V, R, E, ()> {
             on_success: None,
             on_settled: None,
             retry: None,
+            scope: None,
         }
     }
 
@@ -110,6 +113,7 @@ impl<V: 'static, R: 'static, E: QueryError> MutationOptions<V, R, E, ()> {
             on_success: None,
             on_settled: self.on_settled,
             retry: self.retry,
+            scope: self.scope,
         }
     }
 }
@@ -144,6 +148,13 @@ impl<V: 'static, R: 'static, E: QueryError, C: 'static> MutationOptions<V, R, E,
         self.retry = Some(policy);
         self
     }
+
+    /// Sends calls in line with every mutation of the same `scope` id: one at a time, in start
+    /// order, keeping their place across automatic retries and pauses (TanStack's `scope`).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
 }
 
 impl QueryClient {
@@ -175,8 +186,13 @@ impl QueryClient {
         let ctx = (options.on_mutate)(&vars);
         let id = self
             .run(|i, now| {
-                i.cache
-                    .start_mutation(options.label.clone(), vec![], vec![], now)
+                i.cache.start_scoped(
+                    options.label.clone(),
+                    options.scope.clone(),
+                    vec![],
+                    vec![],
+                    now,
+                )
             })
             .unwrap_or(MutationId(0));
         let policy = options.retry.unwrap_or(self.options().mutation_retry);

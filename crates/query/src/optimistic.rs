@@ -54,6 +54,7 @@ pub struct Optimistic<R, E> {
     pub(crate) on_error: Option<Rc<dyn Fn(MutationFailure<E>)>>,
     pub(crate) on_settled: Option<Rc<dyn Fn()>>,
     pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) scope: Option<String>,
 }
 
 impl<R: 'static, E: QueryError> Optimistic<R, E> {
@@ -74,6 +75,7 @@ impl<R: 'static, E: QueryError> Optimistic<R, E> {
             on_error: None,
             on_settled: None,
             retry: None,
+            scope: None,
         }
     }
 
@@ -128,6 +130,15 @@ impl<R: 'static, E: QueryError> Optimistic<R, E> {
     /// Overrides the client's mutation retry policy.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Sends this mutation in line with every other mutation of the same `scope` id: one at a
+    /// time, in start order. It keeps its place across automatic retries and pauses; its patches
+    /// show at once all the same. A final failure lets the next one go; a manual
+    /// [`MutationFailure::retry`] queues at the end.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
         self
     }
 }
@@ -189,9 +200,13 @@ impl QueryClient {
             on_error,
             on_settled,
             retry,
+            scope,
         } = mutation;
         let id = self
-            .run(|i, now| i.cache.start_mutation(label.clone(), patches, refetch, now))
+            .run(|i, now| {
+                i.cache
+                    .start_scoped(label.clone(), scope, patches, refetch, now)
+            })
             .unwrap_or(MutationId(0));
         let policy = retry.unwrap_or(self.options().mutation_retry);
         let runner: Rc<dyn Fn(QueryClient)> = Rc::new(move |client: QueryClient| {

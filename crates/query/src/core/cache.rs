@@ -21,6 +21,26 @@ pub enum Effect {
     Abort(QueryKey, Seq),
     /// Fetch this key again if someone is reading it.
     Refetch(QueryKey),
+    /// This mutation may send now (its turn in its scope came, or sends resumed): wake it if
+    /// it waits. It asks [`Cache::send_gate`] again, so a spurious wake is harmless.
+    Ready(MutationId),
+    /// The set of unsettled mutations changed (one started, settled or restarted).
+    Unsettled,
+    /// Confirmed data was written or dropped somewhere (see [`Cache::data_version`]).
+    Written,
+}
+
+/// Whether a mutation may send now (see [`Cache::send_gate`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SendGate {
+    /// Send now.
+    Go,
+    /// An earlier unsettled mutation of the same scope goes first; wait for its settle.
+    Queued(MutationId),
+    /// Sends are paused (offline); wait for the resume.
+    Paused,
+    /// Settled or unknown: nothing to send.
+    Settled,
 }
 
 /// What became of a fetch answer.
@@ -66,6 +86,10 @@ pub struct Cache {
     seq: SeqCounter,
     log: TxLog,
     effects: Vec<Effect>,
+    /// Sends held back (offline); patches still show.
+    paused: bool,
+    /// Bumped on every write or drop of confirmed data.
+    data_version: u64,
 }
 
 impl Default for Cache {
@@ -86,6 +110,8 @@ impl Cache {
             seq: SeqCounter::default(),
             log: TxLog::new(log_capacity),
             effects: Vec::new(),
+            paused: false,
+            data_version: 0,
         }
     }
 
@@ -150,6 +176,24 @@ impl Cache {
             .filter(|k| target.matches(k))
             .cloned()
             .collect()
+    }
+
+    /// Whether an unsettled mutation (pending or retrying) touches `key` through a patch or a
+    /// refetch target.
+    pub fn is_mutating(&self, key: &QueryKey) -> bool {
+        self.ledger.unsettled_touches(key)
+    }
+
+    /// A counter bumped on every write or drop of confirmed data (fetch answers, local and
+    /// hydrated data, removals, garbage collection): a cheap "something to save" signal.
+    /// Optimistic patches don't count; they are never saved.
+    pub fn data_version(&self) -> u64 {
+        self.data_version
+    }
+
+    fn written(&mut self) {
+        self.data_version += 1;
+        self.effects.push(Effect::Written);
     }
 
     /// Whether optimistic patches show on `key`.
@@ -274,6 +318,7 @@ impl Cache {
                 e.invalidated = false;
                 self.refresh(key);
                 self.prune_confirmed();
+                self.written();
                 FetchOutcome::Applied
             }
         }
@@ -342,6 +387,7 @@ impl Cache {
         e.invalidated = stale;
         self.effects.push(Effect::Status(key.clone()));
         self.refresh(key);
+        self.written();
     }
 
     /// Aborts in-flight fetches under `prefix`; their answers will never be written.
@@ -383,6 +429,9 @@ impl Cache {
             self.effects.push(Effect::Status(key.clone()));
         }
         self.prune_confirmed();
+        if !keys.is_empty() {
+            self.written();
+        }
         keys
     }
 
@@ -405,6 +454,7 @@ impl Cache {
         }
         if !old.is_empty() {
             self.prune_confirmed();
+            self.written();
         }
         old
     }
@@ -421,6 +471,7 @@ impl Cache {
             self.entries.remove(key);
             self.effects.push(Effect::Data(key.clone()));
             self.prune_confirmed();
+            self.written();
         }
         old
     }
@@ -444,7 +495,22 @@ impl Cache {
         refetch: Vec<Target>,
         now: Millis,
     ) -> MutationId {
+        self.start_scoped(label, None, patches, refetch, now)
+    }
+
+    /// [`start_mutation`](Self::start_mutation) in a scope: mutations sharing `scope` are sent
+    /// one at a time in start order (see [`send_gate`](Self::send_gate)); the patches of all of
+    /// them show at once.
+    pub fn start_scoped(
+        &mut self,
+        label: impl Into<String>,
+        scope: Option<String>,
+        patches: Vec<Patch>,
+        refetch: Vec<Target>,
+        now: Millis,
+    ) -> MutationId {
         let id = self.ledger.next_id();
+        let place = self.ledger.next_place();
         let label = label.into();
         self.ledger.insert(MutationRecord {
             id,
@@ -456,8 +522,11 @@ impl Cache {
             sent_seq: None,
             attempts: 0,
             error: None,
+            scope,
+            place,
         });
         self.record(id, LogEvent::Started, None, now);
+        self.effects.push(Effect::Unsettled);
         self.apply_layer(
             Layer {
                 mutation: id,
@@ -489,6 +558,54 @@ impl Cache {
             .filter(|k| layer.touches(k))
             .cloned()
             .collect()
+    }
+
+    /// Whether mutation `id` may send now: not while an earlier unsettled mutation of its scope
+    /// is in line before it (automatic retries keep a mutation's place), nor while paused.
+    pub fn send_gate(&self, id: MutationId) -> SendGate {
+        if !self.ledger.get(id).is_some_and(|r| r.state.is_unsettled()) {
+            return SendGate::Settled;
+        }
+        if let Some(ahead) = self.ledger.ahead_of(id) {
+            return SendGate::Queued(ahead);
+        }
+        if self.paused {
+            return SendGate::Paused;
+        }
+        SendGate::Go
+    }
+
+    /// Holds back every send (offline): [`send_gate`](Self::send_gate) answers `Paused`.
+    pub fn pause_sends(&mut self) {
+        self.paused = true;
+    }
+
+    /// Lets sends go again: every unsettled mutation is woken, in line order.
+    pub fn resume_sends(&mut self) {
+        self.paused = false;
+        for id in self.ledger.unsettled_in_line() {
+            self.effects.push(Effect::Ready(id));
+        }
+    }
+
+    /// Whether sends are paused.
+    pub fn sends_paused(&self) -> bool {
+        self.paused
+    }
+
+    /// `id` settled: wake the next in line of its scope.
+    fn wake_scope(&mut self, id: MutationId) {
+        let Some(scope) = self.ledger.get(id).and_then(|r| r.scope.clone()) else {
+            return;
+        };
+        let next = self
+            .ledger
+            .unsettled_in_line()
+            .into_iter()
+            .find(|m| self.ledger.get(*m).and_then(|r| r.scope.as_ref()) == Some(&scope));
+        if let Some(next) = next {
+            self.effects.push(Effect::Ready(next));
+        }
     }
 
     /// A request for the mutation is being sent; returns its send seq.
@@ -551,6 +668,8 @@ impl Cache {
             layer.confirmed_at = Some(confirmed);
         }
         self.confirming.insert(id);
+        self.effects.push(Effect::Unsettled);
+        self.wake_scope(id);
         true
     }
 
@@ -589,6 +708,8 @@ impl Cache {
             }
             self.park(layer);
         }
+        self.effects.push(Effect::Unsettled);
+        self.wake_scope(id);
         self.settle(id, now);
     }
 
@@ -610,9 +731,14 @@ impl Cache {
         if !matches!(r.state, MutationState::Failed | MutationState::RolledBack) {
             return false;
         }
+        // A manual retry queues again at the end of its scope's line.
+        let place = self.ledger.next_place();
+        let r = self.ledger.get_mut(id).expect("checked above");
         r.state = MutationState::Pending;
         r.attempts = 0;
+        r.place = place;
         self.record(id, LogEvent::Started, None, now);
+        self.effects.push(Effect::Unsettled);
         if let Some(layer) = self.parked.remove(&id) {
             self.apply_layer(layer, now);
         }

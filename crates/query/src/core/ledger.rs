@@ -61,6 +61,10 @@ pub struct MutationRecord {
     pub attempts: u32,
     /// Last error message, if any.
     pub error: Option<String>,
+    /// Mutations sharing a scope id are sent one at a time, in [`place`](Self::place) order.
+    pub scope: Option<String>,
+    /// Place in its scope's line: start order, renewed (at the end) by a manual restart.
+    pub place: u64,
 }
 
 impl MutationRecord {
@@ -78,12 +82,19 @@ impl MutationRecord {
 pub(crate) struct Ledger {
     records: BTreeMap<MutationId, MutationRecord>,
     next: u64,
+    places: u64,
 }
 
 impl Ledger {
     pub fn next_id(&mut self) -> MutationId {
         self.next += 1;
         MutationId(self.next)
+    }
+
+    /// The next place at the end of every scope's line.
+    pub fn next_place(&mut self) -> u64 {
+        self.places += 1;
+        self.places
     }
 
     pub fn insert(&mut self, record: MutationRecord) {
@@ -104,6 +115,40 @@ impl Ledger {
 
     pub fn all(&self) -> impl Iterator<Item = &MutationRecord> {
         self.records.values()
+    }
+
+    /// The unsettled mutation of `id`'s scope that sends before it, if any (first in line).
+    pub fn ahead_of(&self, id: MutationId) -> Option<MutationId> {
+        let me = self.records.get(&id)?;
+        let scope = me.scope.as_ref()?;
+        self.records
+            .values()
+            .filter(|r| {
+                r.id != id
+                    && r.state.is_unsettled()
+                    && r.scope.as_ref() == Some(scope)
+                    && r.place < me.place
+            })
+            .min_by_key(|r| r.place)
+            .map(|r| r.id)
+    }
+
+    /// Unsettled mutations in line order (place), for waking them after a change.
+    pub fn unsettled_in_line(&self) -> Vec<MutationId> {
+        let mut ids: Vec<&MutationRecord> = self
+            .records
+            .values()
+            .filter(|r| r.state.is_unsettled())
+            .collect();
+        ids.sort_by_key(|r| r.place);
+        ids.into_iter().map(|r| r.id).collect()
+    }
+
+    /// Whether an unsettled mutation touches `key`.
+    pub fn unsettled_touches(&self, key: &QueryKey) -> bool {
+        self.records
+            .values()
+            .any(|r| r.state.is_unsettled() && r.touches(key))
     }
 
     /// Whether an unsettled mutation other than `except` touches `key`.

@@ -14,9 +14,11 @@ mod seq;
 mod value;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod scope_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-pub use cache::{Cache, Effect, FetchOutcome};
+pub use cache::{Cache, Effect, FetchOutcome, SendGate};
 pub use entry::{Base, EntrySnapshot, QueryStatus};
 pub use ledger::{MutationId, MutationRecord, MutationState};
 pub use log::{LogEvent, LogRecord, Millis, TxLog};

@@ -1,7 +1,26 @@
 //! Which deployment stored data belongs to. Storage, channels, locks and worker caches are
 //! per origin, while one origin may host several deployments (`/eventual/`, and
 //! `/eventual-staging/` talking to another API): every key carries the app's base URL and its
-//! API base, so no deployment reads, adopts or sends another's changes. Pure.
+//! API base, so no deployment reads, adopts or sends another's changes. Every stored name is
+//! here. Pure.
+
+/// localStorage key prefix of one outbox entry (`<prefix><cid>`); bump the version on a
+/// breaking change of `outbox::Entry`.
+pub const OUTBOX_PREFIX: &str = "eventual:outbox:v1:";
+/// What every outbox key starts with, whatever its version (older ones are reported, not lost).
+pub const OUTBOX_ANY: &str = "eventual:outbox:";
+/// localStorage key prefix of a tab's heartbeat (`<prefix><tab id>` = last beat, ms).
+pub const HEARTBEAT_PREFIX: &str = "eventual:tab:v1:";
+/// localStorage key of the saved query cache; bump the version when the stored shape changes.
+pub const CACHE_KEY: &str = "eventual:cache:v1";
+/// sessionStorage key prefix: a created event's stand-in id → the id the server gave it.
+pub const CREATED_PREFIX: &str = "eventual:created:v1:";
+/// sessionStorage key of this tab's id.
+pub const TAB_ID: &str = "eventual:tab-id";
+/// The BroadcastChannel the app's tabs share.
+pub const CHANNEL: &str = "eventual";
+/// The Web Lock under which a tab claims outbox entries.
+pub const OUTBOX_LOCK: &str = "eventual-outbox";
 
 /// The prefix of every stored key of the deployment at `app_base` using the API `api_base`.
 pub fn prefix(app_base: &str, api_base: &str) -> String {
@@ -12,7 +31,7 @@ pub fn prefix(app_base: &str, api_base: &str) -> String {
 /// cache): the root deployment adopts them, the one that wrote them on an origin that had only
 /// it; outbox entries of an older format are then shown to the person like its own.
 pub fn is_legacy_data(key: &str) -> bool {
-    key.starts_with(super::outbox::OUTBOX_ANY) || key == super::cache_store::CACHE_KEY
+    key.starts_with(OUTBOX_ANY) || key == CACHE_KEY
 }
 
 /// Percent-encodes everything but ASCII letters, digits and `-._~`, so the separator `@`

@@ -2,35 +2,37 @@
 
 use leptos::prelude::*;
 
-use super::Offline;
+use crate::offline::{Connection, SavedData};
+use crate::outbox::Outbox;
 
 /// A live region (role `status`) saying when the app is offline, which changes wait for the
 /// connection, and when the data shown was saved by an earlier visit.
 #[component]
 pub fn OfflineBanner() -> impl IntoView {
-    let Some(offline) = Offline::get() else {
+    let (Some(connection), Some(outbox)) = (Connection::get(), Outbox::get()) else {
         return ().into_any();
     };
+    let saved_shown = move || SavedData::get().is_some_and(|s| s.shown());
     let waiting = move || {
-        if offline.is_online() {
+        if connection.is_online() {
             return Vec::new();
         }
-        offline.queued()
+        outbox.entries()
     };
     view! {
         <div class="offline-banner" role="status" aria-live="polite">
-            <Show when=move || !offline.is_online()>
+            <Show when=move || !connection.is_online()>
                 <p class="offline-notice">
                     "Offline — changes will be sent when the connection returns"
                 </p>
             </Show>
-            <Show when=move || !offline.is_online() && offline.saved_shown()>
+            <Show when=move || !connection.is_online() && saved_shown()>
                 <p class="offline-saved">"Showing saved data — may be out of date"</p>
             </Show>
             <Show when=move || !waiting().is_empty()>
                 <ul class="offline-waiting" aria-label="Waiting for connection">
-                    <For each=waiting key=|q| q.cid.clone() let:q>
-                        <li>"Waiting for connection: " {q.op.describe()}</li>
+                    <For each=waiting key=|e| e.cid.clone() let:e>
+                        <li>"Waiting for connection: " {e.change.describe()}</li>
                     </For>
                 </ul>
             </Show>

@@ -1,77 +1,124 @@
 //! The persisted outbox as plain data: what a pending change is, how it is stored, which tab
-//! sends it, and which ETag it must carry. No browser here (tested natively).
+//! sends it. No browser here (tested natively).
 
 use std::collections::HashMap;
 
 use eventual_model::{Event, EventId, EventInput, EventPatch};
 use serde::{Deserialize, Serialize};
 
-/// localStorage key prefix of one queued change (`<prefix><cid>`); bump the version on a
-/// breaking change of [`Queued`].
-pub const OUTBOX_PREFIX: &str = "eventual:outbox:v1:";
-/// What every outbox key starts with, whatever its version (older ones are reported, not lost).
-pub const OUTBOX_ANY: &str = "eventual:outbox:";
-/// localStorage key prefix of a tab's heartbeat (`<prefix><tab id>` = last beat, ms).
-pub const HEARTBEAT_PREFIX: &str = "eventual:tab:v1:";
+use crate::browser::names::{HEARTBEAT_PREFIX, OUTBOX_ANY, OUTBOX_PREFIX};
+use crate::keys;
+
 /// A tab whose heartbeat is older than this is gone; its changes may be adopted.
 pub const HEARTBEAT_TTL_MS: u64 = 6_000;
 
-/// A change the app can re-issue through its optimistic actions (closures can't be stored).
+/// What the person meant by a change: its name in messages, the log and the outbox list
+/// (stored as that name, so entries written before this type existed still read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Intent {
+    /// The edit form's Save.
+    #[serde(rename = "Save event")]
+    Edit,
+    /// The list's quick status change.
+    #[serde(rename = "Change status")]
+    Status,
+    /// The new-event form's Create.
+    #[serde(rename = "Create event")]
+    Create,
+    /// Undo of a delete: the event created again.
+    #[serde(rename = "Undo delete")]
+    Undo,
+}
+
+impl Intent {
+    /// The name people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Intent::Edit => "Save event",
+            Intent::Status => "Change status",
+            Intent::Create => "Create event",
+            Intent::Undo => "Undo delete",
+        }
+    }
+}
+
+/// A change the app can re-issue through its actions (closures can't be stored).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
-pub enum PendingOp {
-    /// A merge patch of one event (an edit or a quick status change, per `label`).
+pub enum Change {
+    /// A merge patch of one event (an edit or a quick status change).
     Save {
-        label: String,
+        #[serde(rename = "label")]
+        intent: Intent,
         id: EventId,
         /// The title to name the event by in messages.
         title: String,
         patch: EventPatch,
     },
     /// A new event.
-    Create { label: String, input: EventInput },
+    Create {
+        #[serde(rename = "label")]
+        intent: Intent,
+        input: EventInput,
+    },
     /// Deleting an event (kept whole: the list patch and messages need it).
     Delete { event: Event },
 }
 
-impl PendingOp {
-    /// The event an op writes to, as its ETags' scope (none yet for a create).
+impl Change {
+    /// The event a change writes to, as its ETags' scope (none yet for a create).
     pub fn scope(&self) -> String {
         match self {
-            PendingOp::Save { id, .. } => id.to_string(),
-            PendingOp::Delete { event } => event.id.to_string(),
-            PendingOp::Create { .. } => String::new(),
+            Change::Save { id, .. } => id.to_string(),
+            Change::Delete { event } => event.id.to_string(),
+            Change::Create { .. } => String::new(),
         }
     }
 
-    /// The query keys (as `QueryKey` strings) a settled op changes, for other tabs.
+    /// The query keys (as `QueryKey` strings) a settled change changes, for other tabs.
     pub fn keys(&self) -> Vec<String> {
+        let lists = keys::lists().to_string();
         match self {
-            PendingOp::Save { id, .. } => vec![format!("events/{id}"), "events/list".into()],
-            PendingOp::Create { .. } => vec!["events/list".into()],
-            PendingOp::Delete { event } => {
-                vec![format!("events/{}", event.id), "events/list".into()]
-            }
+            Change::Save { id, .. } => vec![keys::event(id).to_string(), lists],
+            Change::Create { .. } => vec![lists],
+            Change::Delete { event } => vec![keys::event(&event.id).to_string(), lists],
         }
+    }
+
+    /// The label and the title it names.
+    fn named(&self) -> (&'static str, &str) {
+        match self {
+            Change::Save { intent, title, .. } => (intent.label(), title),
+            Change::Create { intent, input } => (intent.label(), &input.title),
+            Change::Delete { event } => ("Delete event", &event.title),
+        }
+    }
+
+    /// Its name in the mutation log and the outbox list.
+    pub fn label(&self) -> &'static str {
+        self.named().0
+    }
+
+    /// The title of the event it is about, as people saw it.
+    pub fn title(&self) -> &str {
+        self.named().1
     }
 
     /// One line for the "Waiting for connection" list.
     pub fn describe(&self) -> String {
-        match self {
-            PendingOp::Save { label, title, .. } => format!("{label}: “{}”", title.trim()),
-            PendingOp::Create { label, input } => format!("{label}: “{}”", input.title.trim()),
-            PendingOp::Delete { event } => format!("Delete event: “{}”", event.title.trim()),
-        }
+        let (label, title) = self.named();
+        format!("{label}: “{}”", title.trim())
     }
 }
 
 /// One change in the outbox, with everything needed to resend it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Queued {
-    /// Client mutation id: unique per change, its storage key.
+pub struct Entry {
+    /// Client mutation id: unique per change, its storage key and idempotency key.
     pub cid: String,
-    pub op: PendingOp,
+    #[serde(rename = "op")]
+    pub change: Change,
     /// The ETag of the version the change was made on (`If-Match` when it is sent).
     pub if_match: Option<String>,
     /// When it was made (ms since the epoch): resend order.
@@ -84,7 +131,7 @@ pub struct Queued {
     pub failed: Option<String>,
 }
 
-impl Queued {
+impl Entry {
     /// Its localStorage key.
     pub fn storage_key(&self) -> String {
         format!("{OUTBOX_PREFIX}{}", self.cid)
@@ -95,15 +142,15 @@ impl Queued {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Parsed from storage; `None` for anything unreadable (it is then dropped).
-    pub fn from_json(text: &str) -> Option<Queued> {
+    /// Parsed from storage; `None` for anything unreadable.
+    pub fn from_json(text: &str) -> Option<Entry> {
         serde_json::from_str(text).ok()
     }
 }
 
 /// Parses stored `(key, value)` pairs into the outbox, oldest first; keys of other kinds are
 /// skipped.
-pub fn load(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<Queued> {
+pub fn load(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<Entry> {
     load_all(pairs).0
 }
 
@@ -119,11 +166,11 @@ pub struct Unreadable {
 /// The outbox, oldest first, and the entries under any outbox key that do not parse.
 pub fn load_all(
     pairs: impl IntoIterator<Item = (String, String)>,
-) -> (Vec<Queued>, Vec<Unreadable>) {
+) -> (Vec<Entry>, Vec<Unreadable>) {
     let mut out = Vec::new();
     let mut bad = Vec::new();
     for (key, value) in pairs.into_iter().filter(|(k, _)| k.starts_with(OUTBOX_ANY)) {
-        match Queued::from_json(&value).filter(|_| key.starts_with(OUTBOX_PREFIX)) {
+        match Entry::from_json(&value).filter(|_| key.starts_with(OUTBOX_PREFIX)) {
             Some(q) => out.push(q),
             None => {
                 let title = serde_json::from_str::<serde_json::Value>(&value)
@@ -163,7 +210,7 @@ pub fn heartbeats(pairs: impl IntoIterator<Item = (String, String)>) -> HashMap<
 
 /// The changes `me` must send now: its own (a reload of the same tab) and those of tabs that
 /// stopped beating. Each returned change is re-owned by `me` (write it back before sending).
-pub fn claim(outbox: &[Queued], me: &str, beats: &HashMap<String, u64>, now: u64) -> Vec<Queued> {
+pub fn claim(outbox: &[Entry], me: &str, beats: &HashMap<String, u64>, now: u64) -> Vec<Entry> {
     outbox
         .iter()
         .filter(|q| {
@@ -172,59 +219,11 @@ pub fn claim(outbox: &[Queued], me: &str, beats: &HashMap<String, u64>, now: u64
                     .get(&q.owner)
                     .is_none_or(|t| now.saturating_sub(*t) > HEARTBEAT_TTL_MS)
         })
-        .map(|q| Queued {
+        .map(|q| Entry {
             owner: me.to_owned(),
             ..q.clone()
         })
         .collect()
-}
-
-/// The ETags this tab's own writes produced, per event: `old → new`, so a change made on
-/// version `old` follows the earlier changes of the same tab instead of conflicting with them.
-/// Keyed by event too: versions repeat across events (`"2"` of one is not `"2"` of another).
-#[derive(Clone, Debug, Default)]
-pub struct EtagChain {
-    next: HashMap<(String, String), String>,
-}
-
-impl EtagChain {
-    /// Our write to event `scope` sent with `If-Match: old` produced `new`.
-    pub fn record(&mut self, scope: &str, old: &str, new: &str) {
-        if old != new {
-            self.next
-                .insert((scope.to_owned(), old.to_owned()), new.to_owned());
-        }
-    }
-
-    /// The tag to send for a change to event `scope` made on `tag`: `tag` followed through
-    /// our own writes to that event.
-    pub fn resolve(&self, scope: &str, tag: Option<&str>) -> Option<String> {
-        let mut tag = tag?.to_owned();
-        // Bounded: a cycle (impossible with increasing versions) can't hang the app.
-        for _ in 0..=self.next.len() {
-            match self.next.get(&(scope.to_owned(), tag.clone())) {
-                Some(n) => tag = n.clone(),
-                None => break,
-            }
-        }
-        Some(tag)
-    }
-}
-
-/// A version-4 UUID from 16 random bytes (RFC 9562 §5.4), for where `crypto.randomUUID` is
-/// missing (pages outside a secure context still have `getRandomValues`).
-pub fn uuid_v4(mut b: [u8; 16]) -> String {
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
 }
 
 #[cfg(test)]
@@ -240,11 +239,11 @@ mod tests {
         .unwrap()
     }
 
-    fn save(cid: &str, created: u64, owner: &str) -> Queued {
-        Queued {
+    fn save(cid: &str, created: u64, owner: &str) -> Entry {
+        Entry {
             cid: cid.into(),
-            op: PendingOp::Save {
-                label: "Save event".into(),
+            change: Change::Save {
+                intent: Intent::Edit,
                 id: EventId::new("7"),
                 title: "Standup".into(),
                 patch: EventPatch {
@@ -264,21 +263,21 @@ mod tests {
     fn every_op_round_trips_through_storage() {
         let ops = [
             save("a", 1, "t1"),
-            Queued {
-                op: PendingOp::Create {
-                    label: "Create event".into(),
+            Entry {
+                change: Change::Create {
+                    intent: Intent::Create,
                     input: event("1").input(),
                 },
                 if_match: None,
                 ..save("b", 2, "t1")
             },
-            Queued {
-                op: PendingOp::Delete { event: event("9") },
+            Entry {
+                change: Change::Delete { event: event("9") },
                 ..save("c", 3, "t1")
             },
         ];
         for q in ops {
-            let back = Queued::from_json(&q.to_json()).expect("parses");
+            let back = Entry::from_json(&q.to_json()).expect("parses");
             assert_eq!(back, q);
         }
         // Merge-patch semantics survive: null stays null, absent stays absent.
@@ -335,20 +334,13 @@ mod tests {
 
     #[test]
     fn a_failed_change_keeps_its_reason_and_older_entries_still_read() {
-        let q = Queued {
+        let q = Entry {
             failed: Some("HTTP 500".into()),
             ..save("a", 1, "t")
         };
-        assert_eq!(Queued::from_json(&q.to_json()), Some(q));
+        assert_eq!(Entry::from_json(&q.to_json()), Some(q));
         let plain = save("b", 1, "t").to_json();
         assert!(!plain.contains("failed"), "{plain}");
-    }
-
-    #[test]
-    fn uuids_are_version_4() {
-        let id = uuid_v4([0xff; 16]);
-        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
-        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
     }
 
     #[test]
@@ -373,24 +365,36 @@ mod tests {
     }
 
     #[test]
-    fn etags_follow_our_own_writes() {
-        let mut chain = EtagChain::default();
-        assert_eq!(chain.resolve("7", None), None);
-        assert_eq!(chain.resolve("7", Some("\"1\"")).as_deref(), Some("\"1\""));
-        chain.record("7", "\"1\"", "\"2\"");
-        chain.record("7", "\"2\"", "\"3\"");
-        // Another event at the same version is not ours to follow.
-        assert_eq!(chain.resolve("8", Some("\"1\"")).as_deref(), Some("\"1\""));
-        // Two offline edits made on version 1: the second goes out after the first's result.
-        assert_eq!(chain.resolve("7", Some("\"1\"")).as_deref(), Some("\"3\""));
-        // A version someone else made is not ours to skip: it stays, and may conflict.
-        assert_eq!(chain.resolve("7", Some("\"9\"")).as_deref(), Some("\"9\""));
+    fn entries_stored_with_label_strings_still_read_and_keep_their_intent() {
+        let json = r#"{"cid":"m-1","op":{"kind":"create","label":"Undo delete","input":
+            {"title":"Standup","start":"2027-01-01T09:00:00Z","end":"2027-01-01T10:00:00Z"}},
+            "ifMatch":null,"createdMs":5,"owner":"t"}"#;
+        let entry = Entry::from_json(json).expect("parses");
+        assert!(matches!(
+            entry.change,
+            Change::Create {
+                intent: Intent::Undo,
+                ..
+            }
+        ));
+        assert_eq!(entry.change.describe(), "Undo delete: “Standup”");
+        let status = save("s", 1, "t");
+        let text = status.to_json().replace("Save event", "Change status");
+        let back = Entry::from_json(&text).expect("parses");
+        assert!(matches!(
+            back.change,
+            Change::Save {
+                intent: Intent::Status,
+                ..
+            }
+        ));
+        assert!(text.contains(r#""label":"Change status""#), "{text}");
     }
 
     #[test]
     fn keys_cover_detail_and_lists() {
-        assert_eq!(save("a", 1, "t").op.keys(), ["events/7", "events/list"]);
-        let del = PendingOp::Delete { event: event("9") };
+        assert_eq!(save("a", 1, "t").change.keys(), ["events/7", "events/list"]);
+        let del = Change::Delete { event: event("9") };
         assert_eq!(del.keys(), ["events/9", "events/list"]);
         assert_eq!(del.describe(), "Delete event: “Standup”");
     }
