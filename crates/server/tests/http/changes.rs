@@ -198,10 +198,9 @@ async fn last_event_id_resumes_exactly_after_it_or_resets() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_through_one_server_reaches_a_subscriber_of_another() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shared.db");
-    let db = db.to_str().unwrap();
-    let (one, stop_one, task_one) = start(&["--db", db]).await;
-    let (two, stop_two, task_two) = start(&["--db", db]).await;
+    let db = shared_db(&dir).await;
+    let (one, stop_one, task_one) = start(&["--db", &db]).await;
+    let (two, stop_two, task_two) = start(&["--db", &db]).await;
     let mut feed = Reader::open(&two, None).await;
     let e = create(&one, "Elsewhere").await;
     let got = feed.next(SOON).await;
