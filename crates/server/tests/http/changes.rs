@@ -9,20 +9,20 @@ use crate::common::*;
 
 /// One received Server-Sent Event.
 #[derive(Debug, Clone, PartialEq)]
-struct Sse {
-    id: Option<String>,
-    event: Option<String>,
-    data: Value,
+pub struct Sse {
+    pub id: Option<String>,
+    pub event: Option<String>,
+    pub data: Value,
 }
 
 /// Reads events off an open `text/event-stream` response.
-struct Reader {
+pub struct Reader {
     res: reqwest::Response,
     buf: String,
 }
 
 impl Reader {
-    async fn open(base: &str, last_event_id: Option<&str>) -> Reader {
+    pub async fn open(base: &str, last_event_id: Option<&str>) -> Reader {
         let mut req = reqwest::Client::new().get(format!("{base}/api/events/changes"));
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id);
@@ -37,7 +37,7 @@ impl Reader {
     }
 
     /// The next event (keep-alive comments skipped), failing after `within`.
-    async fn next(&mut self, within: Duration) -> Sse {
+    pub async fn next(&mut self, within: Duration) -> Sse {
         let deadline = Instant::now() + within;
         loop {
             if let Some(end) = self.buf.find("\n\n") {
@@ -74,7 +74,7 @@ impl Reader {
     }
 
     /// Nothing arrives for `quiet`.
-    async fn expect_nothing(&mut self, quiet: Duration) {
+    pub async fn expect_nothing(&mut self, quiet: Duration) {
         if let Ok(chunk) = tokio::time::timeout(quiet, self.res.chunk()).await {
             let chunk = chunk.unwrap().unwrap_or_default();
             panic!("unexpected: {}", String::from_utf8_lossy(&chunk));
