@@ -91,6 +91,7 @@ function evaluate(work) {
   const b = readJson(work, 'browser.json');
   const load = readJson(work, 'load.json');
   const seed = readJson(work, 'seed.json');
+  const scale = readJson(work, 'scale.json');
   const csv = readText(work, 'twiggy-top.csv');
   const twiggy = csv ? crateBreakdown(parseTwiggyCsv(csv)) : null;
   const rows = [];
@@ -300,6 +301,35 @@ function evaluate(work) {
     }
   } else {
     rows.push(row('Server load', 'n/a', 'p99 ≤ 5 ms', 'NOT MEASURED', '', load.error || 'no data'));
+  }
+
+  // Backends and instances (scale.json from the bench's scale step).
+  if (scale.rows) {
+    const name = (r) => (r.backend === 'postgres' ? 'PostgreSQL' : 'SQLite file');
+    for (const r of scale.rows.filter((r) => r.patch)) {
+      const p = r.patch;
+      rows.push(
+        row(
+          `Server: PATCH at ${p.concurrency} clients, ${name(r)}, ${r.instances} instance${r.instances > 1 ? 's' : ''}`,
+          `${p.throughput.toFixed(0)} req/s, p50 ${ms(p.p50_ms)}, p99 ${ms(p.p99_ms)}, ${p.errors} errors`,
+          '(informational; 2 s, each client its own event, clients round-robin over the instances)',
+          'INFO',
+        ),
+      );
+    }
+    for (const r of scale.rows.filter((r) => r.feed)) {
+      const f = r.feed;
+      rows.push(
+        row(
+          `Change feed: write sent → event received, ${name(r)}, ${r.across ? 'subscriber on another instance (LISTEN/NOTIFY)' : 'subscriber on the same instance'}`,
+          `p50 ${ms(f.p50_ms)}, p99 ${ms(f.p99_ms)}, max ${ms(f.max_ms)} (${f.writes} PATCHes one at a time)`,
+          '(informational; an upper bound of commit → event)',
+          'INFO',
+        ),
+      );
+    }
+  } else {
+    rows.push(row('Server: instances and PostgreSQL', 'n/a', '', 'NOT MEASURED', '', scale.error || 'no data'));
   }
 
   return { facts, sizes, browser: b, load, seed, twiggy, rows, notes };

@@ -5,6 +5,7 @@
 
 mod cmd;
 mod install;
+mod postgres;
 mod process;
 mod util;
 
@@ -18,6 +19,8 @@ Commands:
              --port N          trunk serve port (default 8080)
              --api-port N      API server port (default 3000; 0 = any free port)
              --db PATH         SQLite file (default data/eventual.db; created and seeded if new)
+             --postgres        on a throwaway PostgreSQL cluster instead (seeded, removed
+                               on exit; installs Debian's postgresql when root and missing)
              other options go to eventual-server unchanged, e.g.
              --latency-ms N --jitter-ms N --fail-rate F --fault-seed N
              --fault-methods GET,PATCH --allow-fault-header

@@ -6,6 +6,11 @@
 //!                                       without and with an Idempotency-Key (as the app
 //!                                       sends it), at CONCURRENCY clients for MILLIS each,
 //!                                       print JSON
+//! load patch URL[,URL…] CONCURRENCY MILLIS  PATCH only, clients spread over several
+//!                                       instances of one database, print JSON
+//! load feed WRITE_URL SUB_URL COUNT     COUNT PATCHes one after another through WRITE_URL
+//!                                       while subscribed to SUB_URL's change feed: write
+//!                                       sent → event received, print JSON
 //! ```
 //!
 //! `URL` is the server's base URL (`http://127.0.0.1:PORT`); anything that is not a loopback
@@ -30,12 +35,19 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: load seed URL COUNT [CONCURRENCY] | load run URL [CONCURRENCY] [MILLIS]";
+    let usage = "usage: load seed URL COUNT [CONCURRENCY] | load run URL [CONCURRENCY] [MILLIS] \
+                 | load patch URL[,URL...] CONCURRENCY MILLIS | load feed WRITE_URL SUB_URL COUNT";
     let (mode, url) = match args.as_slice() {
         [mode, url, ..] => (mode.as_str(), url.trim_end_matches('/').to_string()),
         _ => return Err(usage.into()),
     };
-    ensure_loopback(&url)?;
+    let urls: Vec<String> = url
+        .split(',')
+        .map(|u| u.trim_end_matches('/').to_owned())
+        .collect();
+    for u in &urls {
+        ensure_loopback(u)?;
+    }
     let number = |i: usize, default: u64| -> Result<u64, Error> {
         args.get(i).map_or(Ok(default), |v| {
             v.parse().map_err(|e| format!("{v}: {e}").into())
@@ -61,6 +73,25 @@ async fn main() -> Result<(), Error> {
                 Duration::from_millis(millis),
             )
             .await?
+        }
+        "patch" => {
+            let concurrency = number(2, 50)?.clamp(1, 1000) as usize;
+            let millis = number(3, 2_000)?.clamp(100, MAX_MILLIS);
+            let mut ids = Vec::with_capacity(concurrency);
+            for n in 0..concurrency as u64 {
+                ids.push(create(&http, &urls[0], 90_000 + n).await?);
+            }
+            let time = Duration::from_millis(millis);
+            let mut out = scenario(&http, &urls, &ids, Kind::Patch, time).await?;
+            out["instances"] = json!(urls.len());
+            out["concurrency"] = json!(concurrency);
+            out
+        }
+        "feed" => {
+            let sub = args.get(2).ok_or(usage)?.trim_end_matches('/').to_owned();
+            ensure_loopback(&sub)?;
+            let count = number(3, 100)?.clamp(1, 10_000);
+            feed(&http, &urls[0], &sub, count).await?
         }
         _ => return Err(usage.into()),
     };
@@ -216,7 +247,7 @@ async fn run(
     }
     let mut scenarios = Vec::new();
     for kind in [Kind::Health, Kind::Get, Kind::Patch, Kind::KeyedPatch] {
-        scenarios.push(scenario(http, url, &ids, kind, time).await?);
+        scenarios.push(scenario(http, &[url.to_owned()], &ids, kind, time).await?);
     }
     Ok(
         json!({ "concurrency": concurrency, "millis": time.as_millis() as u64, "scenarios": scenarios }),
@@ -225,7 +256,7 @@ async fn run(
 
 async fn scenario(
     http: &reqwest::Client,
-    url: &str,
+    urls: &[String],
     ids: &[String],
     kind: Kind,
     time: Duration,
@@ -234,8 +265,10 @@ async fn scenario(
     let mut tasks = Vec::new();
     let started = Instant::now();
     let deadline = started + time;
-    for id in ids {
-        let (http, url, id, sent) = (http.clone(), url.to_string(), id.clone(), sent.clone());
+    for (n, id) in ids.iter().enumerate() {
+        // Clients take turns over the instances, as behind a round-robin balancer.
+        let url = urls[n % urls.len()].clone();
+        let (http, id, sent) = (http.clone(), id.clone(), sent.clone());
         tasks.push(tokio::spawn(async move {
             for i in 0..WARMUP_PER_CLIENT as u64 {
                 kind.send(&http, &url, &id, i).await?;
@@ -263,13 +296,7 @@ async fn scenario(
     }
     let elapsed = started.elapsed().as_secs_f64();
     all.sort_by(f64::total_cmp);
-    let pct = |p: f64| -> f64 {
-        if all.is_empty() {
-            return f64::NAN;
-        }
-        let rank = ((p / 100.0) * all.len() as f64).ceil() as usize;
-        all[rank.clamp(1, all.len()) - 1]
-    };
+    let pct = |p: f64| percentile(&all, p);
     Ok(json!({
         "name": kind.name(),
         "requests": all.len(),
@@ -280,5 +307,69 @@ async fn scenario(
         "p90_ms": pct(90.0),
         "p99_ms": pct(99.0),
         "max_ms": all.last().copied().unwrap_or(f64::NAN),
+    }))
+}
+
+/// The `p`th percentile (nearest rank) of sorted `all`; NaN when empty.
+fn percentile(all: &[f64], p: f64) -> f64 {
+    if all.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * all.len() as f64).ceil() as usize;
+    all[rank.clamp(1, all.len()) - 1]
+}
+
+/// Change-feed latency: a subscriber on `sub` timestamps each event as it arrives; `count`
+/// PATCHes through `write`, one at a time, each timed from just before it is sent (so the
+/// figure bounds commit → event from above by the write's own request time).
+async fn feed(http: &reqwest::Client, write: &str, sub: &str, count: u64) -> Result<Value, Error> {
+    let id = create(http, write, 99_999).await?;
+    let mut res = http.get(format!("{sub}/api/events/changes")).send().await?;
+    if !res.status().is_success() {
+        return Err(format!("{sub}/api/events/changes answered {}", res.status()).into());
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    let reader = tokio::spawn(async move {
+        let mut buf = String::new();
+        while let Ok(Some(chunk)) = res.chunk().await {
+            let at = Instant::now();
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                if block.lines().any(|l| l.starts_with("data:")) && tx.send(at).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    // The stream is open once its first keep-alive or event could arrive; a short pause
+    // lets the subscription start before the first write.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut latencies = Vec::new();
+    for i in 0..count {
+        let sent = Instant::now();
+        let res = http
+            .patch(format!("{write}/api/events/{id}"))
+            .header("content-type", "application/merge-patch+json")
+            .body(json!({ "title": format!("Feed #{i}") }).to_string())
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            return Err(format!("PATCH answered {}", res.status()).into());
+        }
+        res.bytes().await?;
+        let got = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .map_err(|_| "no change event within 5 s")?
+            .ok_or("the change feed closed")?;
+        latencies.push(got.saturating_duration_since(sent).as_secs_f64() * 1000.0);
+    }
+    reader.abort();
+    latencies.sort_by(f64::total_cmp);
+    Ok(json!({
+        "writes": count,
+        "p50_ms": percentile(&latencies, 50.0),
+        "p99_ms": percentile(&latencies, 99.0),
+        "max_ms": latencies.last().copied().unwrap_or(f64::NAN),
     }))
 }

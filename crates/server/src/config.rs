@@ -24,9 +24,10 @@ pub struct Args {
     #[arg(long, default_value_t = 3000)]
     pub port: u16,
 
-    /// SQLite database file (parent directory and file are created when missing), or
-    /// `:memory:` for a private in-memory database that lives as long as the process.
-    #[arg(long, default_value = DEFAULT_DB)]
+    /// SQLite database file (parent directory and file are created when missing),
+    /// `:memory:` for a private in-memory database that lives as long as the process, or a
+    /// `postgres://user:pass@host:port/db` URL (any number of instances may share it).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB)]
     pub db: String,
 
     /// Load about 20 sample events around today, only when the events table is empty.
@@ -104,7 +105,7 @@ pub struct Args {
     #[arg(long, default_value_t = 500, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub changes_poll_ms: u64,
 
-    /// Most pooled SQLite connections for a file database (`:memory:` always uses one).
+    /// Most pooled connections for a SQLite file or PostgreSQL (`:memory:` always uses one).
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub max_connections: u32,
 }

@@ -81,6 +81,14 @@ pub fn run(args: Vec<String>) -> Result<()> {
     let tmp = TempDir::new("eventual-bench")?;
     browser_step(&root, &site, &work, &tmp.0, &opts, &browser.chromium)?;
     load_step(&root, &work, &tmp.0, &opts)?;
+    if let Err(e) = scale_step(&root, &work, &tmp.0) {
+        // The other figures stand; the report says what is missing and why.
+        say(format!("instances/PostgreSQL figures failed: {e:#}"));
+        std::fs::write(
+            work.join("scale.json"),
+            format!("{{\"error\": {:?}}}", format!("{e:#}")),
+        )?;
+    }
     drop(tmp);
 
     facts
@@ -231,6 +239,58 @@ fn load_step(root: &Path, work: &Path, tmp: &Path, opts: &Options) -> Result<()>
 }
 
 /// A server and the base URL it announced; dropping it stops the server.
+/// PATCH at [`LOAD_CLIENTS`] clients on SQLite and PostgreSQL, one and two instances of one
+/// database, and change-feed latency; about 20 s in all (2 s per PATCH figure).
+fn scale_step(root: &Path, work: &Path, tmp: &Path) -> Result<()> {
+    const MILLIS: &str = "2000";
+    let load = release_bin(root, "examples/load");
+    let json = |cmd: &mut Command| -> Result<String> {
+        let out = cmd.output().context("running load")?;
+        if !out.status.success() {
+            bail!("{}", String::from_utf8_lossy(&out.stderr).trim());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let cluster = crate::postgres::Cluster::start()?;
+    let sqlite_db = tmp.join("scale.db");
+    let mut rows = Vec::new();
+    for (backend, db) in [
+        ("sqlite", sqlite_db.as_path()),
+        ("postgres", Path::new(&cluster.url())),
+    ] {
+        let one = server(root, work, &format!("{backend}-1"), db, &[])?;
+        let two = server(root, work, &format!("{backend}-2"), db, &[])?;
+        let both = format!("{},{}", one.url(), two.url());
+        for (instances, urls) in [(1, one.url().to_owned()), (2, both)] {
+            let out = json(Command::new(&load).args([
+                "patch",
+                &urls,
+                &LOAD_CLIENTS.to_string(),
+                MILLIS,
+            ]))?;
+            rows.push(format!(
+                "{{\"backend\": \"{backend}\", \"instances\": {instances}, \"patch\": {out}}}"
+            ));
+        }
+        // Same instance for SQLite (in-process wake), across instances for PostgreSQL (NOTIFY).
+        let sub = if backend == "postgres" {
+            two.url()
+        } else {
+            one.url()
+        };
+        let out = json(Command::new(&load).args(["feed", one.url(), sub, "200"]))?;
+        let across = backend == "postgres";
+        rows.push(format!(
+            "{{\"backend\": \"{backend}\", \"across\": {across}, \"feed\": {out}}}"
+        ));
+    }
+    std::fs::write(
+        work.join("scale.json"),
+        format!("{{\"rows\": [{}]}}", rows.join(",")),
+    )?;
+    Ok(())
+}
+
 struct Running {
     _service: Service,
     url: String,

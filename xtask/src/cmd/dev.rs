@@ -1,9 +1,11 @@
-//! `cargo xtask dev`: the API server on an SQLite file plus `trunk serve` with a proxy to it.
+//! `cargo xtask dev`: the API server on an SQLite file (or, with `--postgres`, a throwaway
+//! PostgreSQL cluster) plus `trunk serve` with a proxy to it.
 //!
 //! The server is a debug build: it compiles in a fraction of the release time (the workspace
 //! release profile uses LTO for the small wasm) and is far faster than a dev loop needs.
 
 use crate::install::{self, Needs};
+use crate::postgres;
 use crate::process::{self, Service};
 use crate::util::{args::Args, http, paint, paths, say};
 use anyhow::{bail, Result};
@@ -20,6 +22,8 @@ pub struct DevArgs {
     pub api_port: u16,
     /// SQLite file, relative to the repository root unless absolute.
     pub db: PathBuf,
+    /// Run on a throwaway PostgreSQL cluster instead of `db`.
+    pub postgres: bool,
     /// Passed to `eventual-server` unchanged (fault injection, latency, …).
     pub server_args: Vec<String>,
 }
@@ -34,6 +38,7 @@ impl DevArgs {
             .value("--db")?
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("data/eventual.db"));
+        let postgres = args.flag("--postgres");
         let server_args = args.rest();
         for reserved in ["--host", "--port", "--db", "--static"] {
             if server_args
@@ -47,6 +52,7 @@ impl DevArgs {
             port,
             api_port,
             db,
+            postgres,
             server_args,
         })
     }
@@ -64,9 +70,16 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     )?;
     let server_bin = paths::target_dir(root).join("debug/eventual-server");
 
-    let db = root.join(&args.db);
-    let fresh = !db.exists();
-    if let Some(dir) = db.parent() {
+    // Dropped last: the cluster outlives the server that uses it.
+    let cluster = args.postgres.then(postgres::Cluster::start).transpose()?;
+    let (db, fresh) = match &cluster {
+        Some(c) => (PathBuf::from(c.url()), true),
+        None => {
+            let db = root.join(&args.db);
+            (db.clone(), !db.exists())
+        }
+    };
+    if let (None, Some(dir)) = (&cluster, db.parent()) {
         std::fs::create_dir_all(dir)?;
     }
     let mut server_cmd = Command::new(&server_bin);
@@ -155,6 +168,7 @@ mod tests {
                 port: 8080,
                 api_port: 3000,
                 db: PathBuf::from("data/eventual.db"),
+                postgres: false,
                 server_args: vec![],
             }
         );
@@ -174,6 +188,13 @@ mod tests {
                 "--allow-fault-header"
             ]
         );
+    }
+
+    #[test]
+    fn postgres_is_a_dev_flag_not_a_server_one() {
+        let a = parse("--postgres --latency-ms 5").unwrap();
+        assert!(a.postgres);
+        assert_eq!(a.server_args, vec!["--latency-ms", "5"]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::cmd::{api_schema, dist};
 use crate::install::{self, Browser, Needs};
+use crate::postgres;
 use crate::process::{self, Service};
 use crate::util::{args::Args, disk, http, paint, paths, say, secs, temp::TempDir};
 use anyhow::{bail, Context, Result};
@@ -53,6 +54,11 @@ pub const STEPS: &[Step] = &[
     Step {
         name: "test",
         about: "cargo test --workspace (native)",
+        needs: NONE,
+    },
+    Step {
+        name: "server-test-postgres",
+        about: "the server's HTTP suite on a throwaway PostgreSQL cluster",
         needs: NONE,
     },
     Step {
@@ -159,7 +165,7 @@ enum Outcome {
 pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     let Some(selection) = Selection::parse(args)? else {
         for s in STEPS {
-            println!("{:<13} {}", s.name, s.about);
+            println!("{:<20} {}", s.name, s.about);
         }
         return Ok(());
     };
@@ -209,16 +215,16 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
 
     eprintln!();
     eprintln!("── cargo xtask test summary ──────────────────────────────");
-    eprintln!("  {:<13} {:<4}  {:>8}", "install", "ok", secs(install_time));
+    eprintln!("  {:<20} {:<4}  {:>8}", "install", "ok", secs(install_time));
     for (step, outcome, took) in &results {
         let (label, time) = match outcome {
             Outcome::Pass => (paint("32", "PASS"), secs(*took)),
             Outcome::Fail(_) => (paint("31", "FAIL"), secs(*took)),
             Outcome::NotRun => ("-   ".to_string(), "not run".into()),
         };
-        eprintln!("  {:<13} {}  {:>8}", step.name, label, time);
+        eprintln!("  {:<20} {}  {:>8}", step.name, label, time);
     }
-    eprintln!("  {:<13} {:<4}  {:>8}", "total", "", secs(total.elapsed()));
+    eprintln!("  {:<20} {:<4}  {:>8}", "total", "", secs(total.elapsed()));
     if let Some((step, Outcome::Fail(why), _)) = results
         .iter()
         .find(|(_, o, _)| matches!(o, Outcome::Fail(_)))
@@ -294,6 +300,7 @@ fn run_step(name: &str, ctx: &Ctx) -> Result<()> {
             "warnings",
         ])),
         "test" => process::run(&mut ctx.cargo(&["test", "--workspace"])),
+        "server-test-postgres" => server_test_postgres(ctx),
         "test-wasm" => test_wasm(ctx),
         "app-build" => dist::build(ctx.root, "/"),
         "server-build" => process::run(&mut ctx.cargo(&["build", "-p", "eventual-server"])),
@@ -317,6 +324,14 @@ pub const WEBDRIVER_JSON: &str = r#"{
   }
 }
 "#;
+
+/// The HTTP suite again, each test on its own schema of a cluster that lives for this step.
+fn server_test_postgres(ctx: &Ctx) -> Result<()> {
+    let cluster = postgres::Cluster::start()?;
+    let mut cmd = ctx.cargo(&["test", "-p", "eventual-server", "--test", "http"]);
+    cmd.env("EVENTUAL_TEST_POSTGRES_URL", cluster.url());
+    process::run(&mut cmd)
+}
 
 fn test_wasm(ctx: &Ctx) -> Result<()> {
     let dir = paths::target_dir(ctx.root).join("xtask");
@@ -454,6 +469,7 @@ mod tests {
             vec![
                 "fmt",
                 "test",
+                "server-test-postgres",
                 "test-wasm",
                 "app-build",
                 "server-build",

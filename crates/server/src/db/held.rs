@@ -1,24 +1,23 @@
 //! A write transaction begun by a layer around a handler and shared with it, so the handler's
 //! queries and what the layer records commit together or not at all.
 //!
-//! The idempotency layer begins one (`BEGIN IMMEDIATE`: SQLite's single write lock, which
-//! serializes every process on the file), checks the key, lets the handler run its reads and
-//! writes inside it, then saves the answer and commits: a crash leaves either both the write
-//! and its key, or neither.
+//! The idempotency layer begins one (on SQLite `BEGIN IMMEDIATE`, the single write lock that
+//! serializes every process on the file; on PostgreSQL a transaction that then takes a lock
+//! on the key), checks the key, lets the handler run its reads and writes inside it, then
+//! saves the answer and commits: a crash leaves either both the write and its key, or neither.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use eventual_model::{Event, EventInput};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::{repo, Repo};
+use super::{repo, Conn, Pool, Repo, Tx};
 
 /// An open transaction and this process's write turn, which ends with it.
 #[derive(Debug)]
 pub struct Open {
-    tx: Transaction<'static, Sqlite>,
+    tx: Tx,
     _turn: OwnedMutexGuard<()>,
 }
 
@@ -86,15 +85,15 @@ impl Drop for Queued {
 
 impl HeldTx {
     /// Take the database's write lock and begin, in this process's turn.
-    pub async fn begin(pool: &SqlitePool, turn: Turn) -> sqlx::Result<HeldTx> {
-        let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    pub async fn begin(pool: &Pool, turn: Turn) -> sqlx::Result<HeldTx> {
+        let tx = pool.begin_write().await?;
         Ok(HeldTx(Arc::new(Mutex::new(Some(Open { tx, _turn: turn })))))
     }
 
     /// Run `f` on the transaction's connection (the handler must have let it go).
     pub async fn with<R>(
         &self,
-        f: impl AsyncFnOnce(&mut SqliteConnection) -> sqlx::Result<R>,
+        f: impl AsyncFnOnce(Conn<'_>) -> sqlx::Result<R>,
     ) -> sqlx::Result<R> {
         let mut slot = self.0.lock().await;
         f(connection(&mut slot)?).await
@@ -119,8 +118,10 @@ impl HeldTx {
     }
 }
 
-fn connection(slot: &mut Slot) -> sqlx::Result<&mut SqliteConnection> {
-    slot.as_mut().map(|open| &mut *open.tx).ok_or_else(finished)
+fn connection(slot: &mut Slot) -> sqlx::Result<Conn<'_>> {
+    slot.as_mut()
+        .map(|open| open.tx.conn())
+        .ok_or_else(finished)
 }
 
 fn finished() -> sqlx::Error {

@@ -1,4 +1,4 @@
-//! SQLite: opening the pool, migrations, the event queries and sample data. Public for the
+//! SQLite or PostgreSQL: opening the pool, migrations, the event queries and sample data. Public for the
 //! integration tests, which open, inspect and sabotage databases directly.
 
 mod busy;
@@ -8,7 +8,7 @@ mod repo;
 mod seed;
 
 pub(crate) use held::{HeldTx, Store, Turn, WriteTurns};
-pub use pool::{open, Db};
+pub use pool::{is_postgres, open, Backend, Conn, Db, Pool, Pooled, Tx};
 pub use repo::Repo;
 pub(crate) use repo::{stored_version, WriteOutcome};
 pub use seed::seed_if_empty;

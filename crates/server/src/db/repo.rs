@@ -1,11 +1,9 @@
 use eventual_model::{Event, EventId, EventInput, Status, Timestamp};
-use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Executor, Row, Sqlite, SqlitePool};
 use time::OffsetDateTime;
 
-use super::Db;
+use super::{Backend, Conn, Db, Pool};
 use crate::extract::ListParams;
+use crate::on_backend;
 
 /// What a conditional write found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,27 +28,50 @@ pub struct ListPage {
     pub total: u64,
 }
 
-/// The event queries. Every change bumps `version` in the same statement that checks it.
+/// The event queries, on SQLite or PostgreSQL. Every change bumps `version` in the same
+/// statement that checks it.
 #[derive(Clone, Debug)]
 pub struct Repo {
     db: Db,
-    pool: SqlitePool,
 }
 
 const COLUMNS: &str = "id, title, description, location, starts_at, ends_at, all_day, status, \
                        version, created_at, updated_at";
 
-const FILTER: &str = "(? IS NULL OR instr(search, ?) > 0) \
-                      AND (? IS NULL OR ends_ms > ?) \
-                      AND (? IS NULL OR starts_ms < ?)";
+/// `$1` the lowered needle, `$2`/`$3` the range in ms; the substring test is `instr` on
+/// SQLite and `strpos` on PostgreSQL (both literal, so `%` and `_` need no escaping).
+fn filter(backend: Backend) -> String {
+    let find = match backend {
+        Backend::Sqlite => "instr",
+        Backend::Postgres => "strpos",
+    };
+    format!(
+        "($1 IS NULL OR {find}(search, $1) > 0) \
+         AND ($2 IS NULL OR ends_ms > $2) \
+         AND ($3 IS NULL OR starts_ms < $3)"
+    )
+}
+
+/// A row of `events` as both backends return it.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    title: String,
+    description: String,
+    location: String,
+    starts_at: String,
+    ends_at: String,
+    all_day: bool,
+    status: String,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+}
 
 impl Repo {
-    /// Queries over an opened, migrated pool.
+    /// Queries over an opened, migrated database.
     pub fn new(db: Db) -> Repo {
-        Repo {
-            pool: db.pool.clone(),
-            db,
-        }
+        Repo { db }
     }
 
     /// The database, with its keep-alive connection for `:memory:`.
@@ -59,45 +80,45 @@ impl Repo {
     }
 
     /// The pool, for health checks and tests.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    pub fn pool(&self) -> &Pool {
+        &self.db.pool
     }
 
     /// Events overlapping `[from, to)` whose text contains `q` (Unicode case-insensitive),
     /// ordered by start then id, with the total before paging; both read in one snapshot.
     pub(crate) async fn list(&self, p: &ListParams) -> sqlx::Result<ListPage> {
-        // `instr` on pre-lowered text: a plain substring test, so `%` and `_` in `q` are
-        // literal without any LIKE escaping.
         let needle = p.q.as_deref().map(search_text);
         let from = p.from.map(Timestamp::unix_millis);
         let to = p.to.map(Timestamp::unix_millis);
-        let mut tx = self.pool.begin().await?;
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM events WHERE {FILTER}"))
-            .bind(&needle)
-            .bind(&needle)
-            .bind(from)
-            .bind(from)
-            .bind(to)
-            .bind(to)
-            .fetch_one(&mut *tx)
-            .await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM events WHERE {FILTER} ORDER BY starts_ms, id LIMIT ? OFFSET ?"
-        ))
-        .bind(&needle)
-        .bind(&needle)
-        .bind(from)
-        .bind(from)
-        .bind(to)
-        .bind(to)
-        .bind(i64::from(p.limit))
-        .bind(i64::try_from(p.offset()).unwrap_or(i64::MAX))
-        .fetch_all(&mut *tx)
-        .await?;
+        let limit = i64::from(p.limit);
+        let offset = i64::try_from(p.offset()).unwrap_or(i64::MAX);
+        let mut tx = self.pool().begin().await?;
+        let filter = filter(tx.conn().backend());
+        let count = format!("SELECT COUNT(*) FROM events WHERE {filter}");
+        let page = format!(
+            "SELECT {COLUMNS} FROM events WHERE {filter} ORDER BY starts_ms, id LIMIT $4 OFFSET $5"
+        );
+        let (total, rows): (i64, Vec<EventRow>) = on_backend!(tx.conn(), c => {
+            let total = sqlx::query_scalar(&count)
+                .bind(&needle)
+                .bind(from)
+                .bind(to)
+                .fetch_one(&mut *c)
+                .await?;
+            let rows = sqlx::query_as(&page)
+                .bind(&needle)
+                .bind(from)
+                .bind(to)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&mut *c)
+                .await?;
+            (total, rows)
+        });
         tx.commit().await?;
         let events = rows
-            .iter()
-            .map(event_from_row)
+            .into_iter()
+            .map(EventRow::into_event)
             .collect::<sqlx::Result<_>>()?;
         Ok(ListPage {
             events,
@@ -107,12 +128,12 @@ impl Repo {
 
     /// One event, if it exists.
     pub async fn get(&self, id: i64) -> sqlx::Result<Option<Event>> {
-        get(&self.pool, id).await
+        get(self.pool().acquire().await?.conn(), id).await
     }
 
     /// Store a new event at version 1 with fresh timestamps.
     pub async fn insert(&self, input: &EventInput) -> sqlx::Result<Event> {
-        insert(&self.pool, input).await
+        insert(self.pool().acquire().await?.conn(), input).await
     }
 
     /// Replace the writable fields only if the event is still at `version`; `None` when it
@@ -123,123 +144,112 @@ impl Repo {
         version: u64,
         input: &EventInput,
     ) -> sqlx::Result<Option<Event>> {
-        update_if_version(&self.pool, id, version, input).await
+        update_if_version(self.pool().acquire().await?.conn(), id, version, input).await
     }
 
     /// Delete only if the event is still at `version`; false when it is gone or moved on.
     pub async fn delete_if_version(&self, id: i64, version: u64) -> sqlx::Result<bool> {
-        delete_if_version(&self.pool, id, version).await
+        delete_if_version(self.pool().acquire().await?.conn(), id, version).await
     }
 
     /// Every event, ordered by start then id (the iCalendar feed).
     pub async fn all(&self) -> sqlx::Result<Vec<Event>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM events ORDER BY starts_ms, id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(event_from_row).collect()
+        let sql = format!("SELECT {COLUMNS} FROM events ORDER BY starts_ms, id");
+        let mut pooled = self.pool().acquire().await?;
+        let rows: Vec<EventRow> =
+            on_backend!(pooled.conn(), c => sqlx::query_as(&sql).fetch_all(c).await?);
+        rows.into_iter().map(EventRow::into_event).collect()
     }
 
     /// How many events are stored.
     pub async fn count(&self) -> sqlx::Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-            .fetch_one(&self.pool)
-            .await?;
+        let mut pooled = self.pool().acquire().await?;
+        let n: i64 = on_backend!(pooled.conn(), c =>
+            sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(c).await?);
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }
 
-// The queries, on the pool or inside a held transaction (see `held`).
+// The queries, on a pooled connection or inside a held transaction (see `held`).
+
+/// Binds the writable fields as `$1`..`$9`, in the column order `INSERT` and `UPDATE` list.
+macro_rules! bind_fields {
+    ($query:expr, $input:expr) => {
+        $query
+            .bind(&$input.title)
+            .bind(&$input.description)
+            .bind(&$input.location)
+            .bind($input.start.to_string())
+            .bind($input.start.unix_millis())
+            .bind($input.end.to_string())
+            .bind($input.end.unix_millis())
+            .bind($input.all_day)
+            .bind($input.status.as_str())
+    };
+}
 
 /// One event, if it exists.
-pub(super) async fn get<'e>(
-    ex: impl Executor<'e, Database = Sqlite>,
-    id: i64,
-) -> sqlx::Result<Option<Event>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await?
-        .as_ref()
-        .map(event_from_row)
-        .transpose()
+pub(super) async fn get(c: Conn<'_>, id: i64) -> sqlx::Result<Option<Event>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE id = $1");
+    let row: Option<EventRow> =
+        on_backend!(c, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await?);
+    row.map(EventRow::into_event).transpose()
 }
 
 /// Store a new event at version 1 with fresh timestamps.
-pub(super) async fn insert<'e>(
-    ex: impl Executor<'e, Database = Sqlite>,
-    input: &EventInput,
-) -> sqlx::Result<Event> {
-    let now = now();
+pub(super) async fn insert(c: Conn<'_>, input: &EventInput) -> sqlx::Result<Event> {
+    let now = now().to_string();
+    let search = search_text(&searchable(input));
     let sql = format!(
         "INSERT INTO events (title, description, location, starts_at, starts_ms, ends_at, \
              ends_ms, all_day, status, version, created_at, updated_at, search) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING {COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11) RETURNING {COLUMNS}"
     );
-    let row = bind_fields(sqlx::query(&sql), input)
-        .bind(now.to_string())
-        .bind(now.to_string())
-        .bind(search_text(&searchable(input)))
-        .fetch_one(ex)
-        .await?;
-    event_from_row(&row)
+    let row: EventRow = on_backend!(c, c => bind_fields!(sqlx::query_as(&sql), input)
+        .bind(&now)
+        .bind(&search)
+        .fetch_one(c)
+        .await?);
+    row.into_event()
 }
 
 /// Replace the writable fields only if the event is still at `version`; `None` when it
-/// is gone or has moved on.
-pub(super) async fn update_if_version<'e>(
-    ex: impl Executor<'e, Database = Sqlite>,
+/// is gone or has moved on. On PostgreSQL a concurrent writer of the row makes this wait for
+/// its commit, then re-checks `version`: the loser matches nothing, never a lost update.
+pub(super) async fn update_if_version(
+    c: Conn<'_>,
     id: i64,
     version: u64,
     input: &EventInput,
 ) -> sqlx::Result<Option<Event>> {
-    let now = now();
+    let now = now().to_string();
+    let search = search_text(&searchable(input));
     let sql = format!(
-        "UPDATE events SET title = ?, description = ?, location = ?, starts_at = ?, \
-             starts_ms = ?, ends_at = ?, ends_ms = ?, all_day = ?, status = ?, \
-             version = version + 1, updated_at = ?, search = ? \
-             WHERE id = ? AND version = ? RETURNING {COLUMNS}"
+        "UPDATE events SET title = $1, description = $2, location = $3, starts_at = $4, \
+             starts_ms = $5, ends_at = $6, ends_ms = $7, all_day = $8, status = $9, \
+             version = version + 1, updated_at = $10, search = $11 \
+             WHERE id = $12 AND version = $13 RETURNING {COLUMNS}"
     );
-    let row = bind_fields(sqlx::query(&sql), input)
-        .bind(now.to_string())
-        .bind(search_text(&searchable(input)))
+    let row: Option<EventRow> = on_backend!(c, c => bind_fields!(sqlx::query_as(&sql), input)
+        .bind(&now)
+        .bind(&search)
         .bind(id)
         .bind(version_param(version))
-        .fetch_optional(ex)
-        .await?;
-    row.as_ref().map(event_from_row).transpose()
+        .fetch_optional(c)
+        .await?);
+    row.map(EventRow::into_event).transpose()
 }
 
 /// Delete only if the event is still at `version`; false when it is gone or moved on.
-pub(super) async fn delete_if_version<'e>(
-    ex: impl Executor<'e, Database = Sqlite>,
-    id: i64,
-    version: u64,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM events WHERE id = ? AND version = ?")
+pub(super) async fn delete_if_version(c: Conn<'_>, id: i64, version: u64) -> sqlx::Result<bool> {
+    let sql = "DELETE FROM events WHERE id = $1 AND version = $2";
+    let done = on_backend!(c, c => sqlx::query(sql)
         .bind(id)
         .bind(version_param(version))
-        .execute(ex)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Binds the writable fields, in the column order both `INSERT` and `UPDATE` list them.
-fn bind_fields<'q>(
-    query: Query<'q, Sqlite, SqliteArguments<'q>>,
-    input: &'q EventInput,
-) -> Query<'q, Sqlite, SqliteArguments<'q>> {
-    query
-        .bind(&input.title)
-        .bind(&input.description)
-        .bind(&input.location)
-        .bind(input.start.to_string())
-        .bind(input.start.unix_millis())
-        .bind(input.end.to_string())
-        .bind(input.end.unix_millis())
-        .bind(input.all_day)
-        .bind(input.status.as_str())
+        .execute(c)
+        .await?
+        .rows_affected());
+    Ok(done == 1)
 }
 
 /// The version stored on an event read from this database.
@@ -274,29 +284,32 @@ fn search_text(s: &str) -> String {
         .to_lowercase()
 }
 
-fn event_from_row(row: &SqliteRow) -> sqlx::Result<Event> {
-    let decode = |col: &str, e: String| sqlx::Error::ColumnDecode {
-        index: col.to_owned(),
-        source: e.into(),
-    };
-    let ts = |col: &str| -> sqlx::Result<Timestamp> {
-        let s: String = row.try_get(col)?;
-        Timestamp::parse(&s).map_err(|e| decode(col, e))
-    };
-    let id: i64 = row.try_get("id")?;
-    let version: i64 = row.try_get("version")?;
-    let status: String = row.try_get("status")?;
-    Ok(Event {
-        id: EventId::new(id.to_string()),
-        title: row.try_get("title")?,
-        description: row.try_get("description")?,
-        location: row.try_get("location")?,
-        start: ts("starts_at")?,
-        end: ts("ends_at")?,
-        all_day: row.try_get("all_day")?,
-        status: status.parse::<Status>().map_err(|e| decode("status", e))?,
-        version: Some(u64::try_from(version).map_err(|e| decode("version", e.to_string()))?),
-        created_at: Some(ts("created_at")?),
-        updated_at: Some(ts("updated_at")?),
-    })
+impl EventRow {
+    fn into_event(self) -> sqlx::Result<Event> {
+        let decode = |col: &str, e: String| sqlx::Error::ColumnDecode {
+            index: col.to_owned(),
+            source: e.into(),
+        };
+        let ts = |col: &str, s: &str| -> sqlx::Result<Timestamp> {
+            Timestamp::parse(s).map_err(|e| decode(col, e))
+        };
+        Ok(Event {
+            id: EventId::new(self.id.to_string()),
+            start: ts("starts_at", &self.starts_at)?,
+            end: ts("ends_at", &self.ends_at)?,
+            all_day: self.all_day,
+            status: self
+                .status
+                .parse::<Status>()
+                .map_err(|e| decode("status", e))?,
+            version: Some(
+                u64::try_from(self.version).map_err(|e| decode("version", e.to_string()))?,
+            ),
+            created_at: Some(ts("created_at", &self.created_at)?),
+            updated_at: Some(ts("updated_at", &self.updated_at)?),
+            title: self.title,
+            description: self.description,
+            location: self.location,
+        })
+    }
 }

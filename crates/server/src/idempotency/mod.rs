@@ -18,12 +18,11 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use sqlx::SqlitePool;
 
 pub use key::IdempotencyKey;
 use store::{now_ms, Fingerprint, KeyTable, Record, SavedResponse};
 
-use crate::db::{HeldTx, Turn, WriteTurns};
+use crate::db::{HeldTx, Pool, Turn, WriteTurns};
 use crate::extract::{too_large, BODY_LIMIT};
 use crate::fate::Fate;
 use crate::problem::{sanitize, types, ApiError};
@@ -38,7 +37,7 @@ pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 /// task purging expired keys (stopped when this is dropped with the router).
 #[derive(Debug)]
 pub struct Idempotency {
-    pool: SqlitePool,
+    pool: Pool,
     turns: WriteTurns,
     table: KeyTable,
     purger: tokio::task::JoinHandle<()>,
@@ -57,7 +56,7 @@ pub struct Limits {
 
 impl Idempotency {
     /// Keys kept in the database behind `pool` (must run inside a Tokio runtime).
-    pub fn new(pool: SqlitePool, limits: Limits) -> Idempotency {
+    pub fn new(pool: Pool, limits: Limits) -> Idempotency {
         Idempotency {
             purger: store::spawn_purger(pool.clone(), limits.purge_every),
             pool,

@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
+use crate::db::{Conn, Pool};
+use crate::on_backend;
 use axum::body::Bytes;
 use axum::http::{header, response, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 
 use super::IdempotencyKey;
@@ -99,45 +100,54 @@ impl KeyTable {
         KeyTable { max_rows }
     }
 
-    /// The unexpired record for `key`, if any.
+    /// The unexpired record for `key`, if any. On PostgreSQL it first locks the key for the
+    /// rest of the transaction, so a copy on another instance waits here for the first
+    /// one's commit and then finds its record (SQLite's write lock already does that).
     pub async fn find(
         &self,
-        conn: &mut SqliteConnection,
+        mut conn: Conn<'_>,
         key: &IdempotencyKey,
         now_ms: i64,
     ) -> sqlx::Result<Option<Record>> {
-        let row = sqlx::query(
-            "SELECT method, path, request_digest, status, content_type, etag, location, \
-             response_body FROM idempotency_keys WHERE key = ? AND created_ms > ?",
-        )
-        .bind(key.as_str())
-        .bind(expired_before(now_ms))
-        .fetch_optional(conn)
-        .await?;
+        if let Conn::Postgres(c) = &mut conn {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key.as_str())
+                .execute(&mut **c)
+                .await?;
+        }
+        let sql = "SELECT method, path, request_digest, status, content_type, etag, location, \
+                   response_body FROM idempotency_keys WHERE key = $1 AND created_ms > $2";
+        let row: Option<KeyRow> = on_backend!(conn, c => {
+            sqlx::query_as(sql)
+                .bind(key.as_str())
+                .bind(expired_before(now_ms))
+                .fetch_optional(c)
+                .await?
+        });
         let Some(row) = row else { return Ok(None) };
         let bad = |col: &str, e: String| sqlx::Error::ColumnDecode {
             index: col.to_owned(),
             source: e.into(),
         };
-        let method: String = row.try_get("method")?;
-        let status: i64 = row.try_get("status")?;
         let mut headers = HeaderMap::new();
-        for (col, name) in ["content_type", "etag", "location"]
-            .into_iter()
-            .zip(KEPT_HEADERS)
-        {
-            if let Some(v) = row.try_get::<Option<String>, _>(col)? {
+        for (col, value, name) in [
+            ("content_type", row.content_type, header::CONTENT_TYPE),
+            ("etag", row.etag, header::ETAG),
+            ("location", row.location, header::LOCATION),
+        ] {
+            if let Some(v) = value {
                 let v = HeaderValue::from_str(&v).map_err(|e| bad(col, e.to_string()))?;
                 headers.insert(name, v);
             }
         }
+        let status = row.status;
         Ok(Some(Record {
             request: Fingerprint {
-                method: Method::from_bytes(method.as_bytes())
+                method: Method::from_bytes(row.method.as_bytes())
                     .map_err(|e| bad("method", e.to_string()))?,
-                path: row.try_get("path")?,
+                path: row.path,
                 digest: row
-                    .try_get::<Vec<u8>, _>("request_digest")?
+                    .request_digest
                     .try_into()
                     .map_err(|_| bad("request_digest", "not 32 bytes".into()))?,
             },
@@ -147,7 +157,7 @@ impl KeyTable {
                     .and_then(|s| StatusCode::from_u16(s).ok())
                     .ok_or_else(|| bad("status", format!("{status} is not a status")))?,
                 headers,
-                body: Bytes::from(row.try_get::<Vec<u8>, _>("response_body")?),
+                body: Bytes::from(row.response_body),
             },
         }))
     }
@@ -156,7 +166,7 @@ impl KeyTable {
     /// past the row cap.
     pub async fn save(
         &self,
-        conn: &mut SqliteConnection,
+        conn: Conn<'_>,
         key: &IdempotencyKey,
         record: &Record,
         now_ms: i64,
@@ -169,56 +179,72 @@ impl KeyTable {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        sqlx::query(
-            "INSERT INTO idempotency_keys (key, method, path, request_digest, status, \
+        let (content_type, etag, location) = (
+            header(&header::CONTENT_TYPE),
+            header(&header::ETAG),
+            header(&header::LOCATION),
+        );
+        let upsert = "INSERT INTO idempotency_keys (key, method, path, request_digest, status, \
              content_type, etag, location, response_body, created_ms) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (key) DO UPDATE SET method = excluded.method, path = excluded.path, \
              request_digest = excluded.request_digest, status = excluded.status, \
              content_type = excluded.content_type, etag = excluded.etag, \
              location = excluded.location, response_body = excluded.response_body, \
-             created_ms = excluded.created_ms",
-        )
-        .bind(key.as_str())
-        .bind(record.request.method.as_str())
-        .bind(&record.request.path)
-        .bind(&record.request.digest[..])
-        .bind(i64::from(record.response.status.as_u16()))
-        .bind(header(&header::CONTENT_TYPE))
-        .bind(header(&header::ETAG))
-        .bind(header(&header::LOCATION))
-        .bind(record.response.body.as_ref())
-        .bind(now_ms)
-        .execute(&mut *conn)
-        .await?;
-        // Counted by triggers, so this is one row read, not a scan.
-        let rows: i64 = sqlx::query_scalar("SELECT n FROM idempotency_key_count")
-            .fetch_one(&mut *conn)
-            .await?;
-        let excess = rows - i64::from(self.max_rows);
-        if excess > 0 {
-            sqlx::query(
-                "DELETE FROM idempotency_keys WHERE key IN \
-                 (SELECT key FROM idempotency_keys ORDER BY created_ms, key LIMIT ?)",
-            )
-            .bind(excess)
-            .execute(&mut *conn)
-            .await?;
-        }
+             created_ms = excluded.created_ms";
+        let evict = "DELETE FROM idempotency_keys WHERE key IN \
+             (SELECT key FROM idempotency_keys ORDER BY created_ms, key LIMIT $1)";
+        let max_rows = i64::from(self.max_rows);
+        on_backend!(conn, c => {
+            sqlx::query(upsert)
+                .bind(key.as_str())
+                .bind(record.request.method.as_str())
+                .bind(&record.request.path)
+                .bind(&record.request.digest[..])
+                .bind(i64::from(record.response.status.as_u16()))
+                .bind(&content_type)
+                .bind(&etag)
+                .bind(&location)
+                .bind(record.response.body.as_ref())
+                .bind(now_ms)
+                .execute(&mut *c)
+                .await?;
+            // Counted by triggers, so this is one row read, not a scan.
+            let rows: i64 = sqlx::query_scalar("SELECT n FROM idempotency_key_count")
+                .fetch_one(&mut *c)
+                .await?;
+            let excess = rows - max_rows;
+            if excess > 0 {
+                sqlx::query(evict).bind(excess).execute(&mut *c).await?;
+            }
+        });
         Ok(())
     }
 }
 
+/// A row of `idempotency_keys` as both backends return it.
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    method: String,
+    path: String,
+    request_digest: Vec<u8>,
+    status: i64,
+    content_type: Option<String>,
+    etag: Option<String>,
+    location: Option<String>,
+    response_body: Vec<u8>,
+}
+
 /// Delete expired records every `every` (the first time at once) until the returned task
 /// is aborted.
-pub fn spawn_purger(pool: SqlitePool, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_purger(pool: Pool, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
             let purged = match pool.acquire().await {
-                Ok(mut conn) => purge_expired(&mut conn, now_ms()).await,
+                Ok(mut conn) => purge_expired(conn.conn(), now_ms()).await,
                 Err(e) => Err(e),
             };
             match purged {
@@ -231,12 +257,14 @@ pub fn spawn_purger(pool: SqlitePool, every: Duration) -> tokio::task::JoinHandl
 }
 
 /// Delete every record older than [`KEY_TTL`]; returns how many went.
-pub async fn purge_expired(conn: &mut SqliteConnection, now_ms: i64) -> sqlx::Result<u64> {
-    let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_ms <= ?")
-        .bind(expired_before(now_ms))
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
+pub async fn purge_expired(conn: Conn<'_>, now_ms: i64) -> sqlx::Result<u64> {
+    let sql = "DELETE FROM idempotency_keys WHERE created_ms <= $1";
+    let before = expired_before(now_ms);
+    Ok(on_backend!(conn, c => sqlx::query(sql)
+        .bind(before)
+        .execute(c)
+        .await?
+        .rows_affected()))
 }
 
 /// The current time in UTC milliseconds, as `created_ms` holds it.
@@ -268,7 +296,10 @@ mod tests {
 
     async fn table() -> (KeyTable, sqlx::pool::PoolConnection<sqlx::Sqlite>) {
         let db = crate::db::open(crate::db::MEMORY, 1).await.unwrap();
-        (KeyTable::new(2), db.pool.acquire().await.unwrap())
+        (
+            KeyTable::new(2),
+            db.pool.sqlite().unwrap().acquire().await.unwrap(),
+        )
     }
 
     #[tokio::test]
@@ -276,18 +307,31 @@ mod tests {
         let (s, mut c) = table().await;
         let k = IdempotencyKey::parse(b"k").unwrap();
         let t0 = now_ms();
-        assert_eq!(s.find(&mut c, &k, t0).await.unwrap(), None);
-        s.save(&mut c, &k, &record("{}"), t0).await.unwrap();
-        assert_eq!(s.find(&mut c, &k, t0).await.unwrap(), Some(record("{}")));
-        let ttl = KEY_TTL.as_millis() as i64;
-        assert!(s.find(&mut c, &k, t0 + ttl - 1).await.unwrap().is_some());
-        assert_eq!(s.find(&mut c, &k, t0 + ttl).await.unwrap(), None, "expired");
-        // An expired key is free again.
-        s.save(&mut c, &k, &record("{\"a\":1}"), t0 + ttl)
+        assert_eq!(s.find(Conn::Sqlite(&mut c), &k, t0).await.unwrap(), None);
+        s.save(Conn::Sqlite(&mut c), &k, &record("{}"), t0)
             .await
             .unwrap();
         assert_eq!(
-            s.find(&mut c, &k, t0 + ttl).await.unwrap(),
+            s.find(Conn::Sqlite(&mut c), &k, t0).await.unwrap(),
+            Some(record("{}"))
+        );
+        let ttl = KEY_TTL.as_millis() as i64;
+        assert!(s
+            .find(Conn::Sqlite(&mut c), &k, t0 + ttl - 1)
+            .await
+            .unwrap()
+            .is_some());
+        assert_eq!(
+            s.find(Conn::Sqlite(&mut c), &k, t0 + ttl).await.unwrap(),
+            None,
+            "expired"
+        );
+        // An expired key is free again.
+        s.save(Conn::Sqlite(&mut c), &k, &record("{\"a\":1}"), t0 + ttl)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.find(Conn::Sqlite(&mut c), &k, t0 + ttl).await.unwrap(),
             Some(record("{\"a\":1}"))
         );
     }
@@ -301,17 +345,23 @@ mod tests {
             IdempotencyKey::parse(b"old").unwrap(),
             IdempotencyKey::parse(b"new").unwrap(),
         );
-        s.save(&mut c, &old, &record(""), t0 - ttl - 1)
+        s.save(Conn::Sqlite(&mut c), &old, &record(""), t0 - ttl - 1)
             .await
             .unwrap();
-        s.save(&mut c, &new, &record(""), t0).await.unwrap();
+        s.save(Conn::Sqlite(&mut c), &new, &record(""), t0)
+            .await
+            .unwrap();
         let count = "SELECT COUNT(*) FROM idempotency_keys";
         let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *c).await.unwrap();
         assert_eq!(n, 2, "saves do not purge");
-        assert_eq!(purge_expired(&mut c, t0).await.unwrap(), 1);
+        assert_eq!(purge_expired(Conn::Sqlite(&mut c), t0).await.unwrap(), 1);
         let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *c).await.unwrap();
         assert_eq!(n, 1);
-        assert!(s.find(&mut c, &new, t0).await.unwrap().is_some());
+        assert!(s
+            .find(Conn::Sqlite(&mut c), &new, t0)
+            .await
+            .unwrap()
+            .is_some());
     }
 
     #[tokio::test]
@@ -321,13 +371,15 @@ mod tests {
         let t0 = now_ms();
         for (i, k) in [b"a", b"b", b"c"].into_iter().enumerate() {
             let k = IdempotencyKey::parse(k).unwrap();
-            s.save(&mut c, &k, &record(""), t0 - ttl + i as i64)
+            s.save(Conn::Sqlite(&mut c), &k, &record(""), t0 - ttl + i as i64)
                 .await
                 .unwrap();
         }
         // Replacing an expired key updates its row instead of adding one.
         let a = IdempotencyKey::parse(b"b").unwrap();
-        s.save(&mut c, &a, &record("x"), t0).await.unwrap();
+        s.save(Conn::Sqlite(&mut c), &a, &record("x"), t0)
+            .await
+            .unwrap();
         let count: i64 = sqlx::query_scalar("SELECT n FROM idempotency_key_count")
             .fetch_one(&mut *c)
             .await

@@ -9,20 +9,20 @@ use crate::common::*;
 
 /// One received Server-Sent Event.
 #[derive(Debug, Clone, PartialEq)]
-struct Sse {
-    id: Option<String>,
-    event: Option<String>,
-    data: Value,
+pub struct Sse {
+    pub id: Option<String>,
+    pub event: Option<String>,
+    pub data: Value,
 }
 
 /// Reads events off an open `text/event-stream` response.
-struct Reader {
+pub struct Reader {
     res: reqwest::Response,
     buf: String,
 }
 
 impl Reader {
-    async fn open(base: &str, last_event_id: Option<&str>) -> Reader {
+    pub async fn open(base: &str, last_event_id: Option<&str>) -> Reader {
         let mut req = reqwest::Client::new().get(format!("{base}/api/events/changes"));
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id);
@@ -37,7 +37,7 @@ impl Reader {
     }
 
     /// The next event (keep-alive comments skipped), failing after `within`.
-    async fn next(&mut self, within: Duration) -> Sse {
+    pub async fn next(&mut self, within: Duration) -> Sse {
         let deadline = Instant::now() + within;
         loop {
             if let Some(end) = self.buf.find("\n\n") {
@@ -74,7 +74,7 @@ impl Reader {
     }
 
     /// Nothing arrives for `quiet`.
-    async fn expect_nothing(&mut self, quiet: Duration) {
+    pub async fn expect_nothing(&mut self, quiet: Duration) {
         if let Ok(chunk) = tokio::time::timeout(quiet, self.res.chunk()).await {
             let chunk = chunk.unwrap().unwrap_or_default();
             panic!("unexpected: {}", String::from_utf8_lossy(&chunk));
@@ -198,10 +198,9 @@ async fn last_event_id_resumes_exactly_after_it_or_resets() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_through_one_server_reaches_a_subscriber_of_another() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shared.db");
-    let db = db.to_str().unwrap();
-    let (one, stop_one, task_one) = start(&["--db", db]).await;
-    let (two, stop_two, task_two) = start(&["--db", db]).await;
+    let db = shared_db(&dir).await;
+    let (one, stop_one, task_one) = start(&["--db", &db]).await;
+    let (two, stop_two, task_two) = start(&["--db", &db]).await;
     let mut feed = Reader::open(&two, None).await;
     let e = create(&one, "Elsewhere").await;
     let got = feed.next(SOON).await;

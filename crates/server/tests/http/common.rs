@@ -1,4 +1,8 @@
-//! Helpers: build the real router over a real SQLite database and send it requests.
+//! Helpers: build the real router over a real database and send it requests.
+//!
+//! The backend comes from the environment: with `EVENTUAL_TEST_POSTGRES_URL` (a PostgreSQL
+//! URL whose user may create schemas, as `cargo xtask test` provides) every test gets its own
+//! fresh PostgreSQL schema; without it, SQLite (in memory, or a file where a test shares one).
 
 use axum::body::{to_bytes, Body};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
@@ -15,9 +19,78 @@ pub struct TestApp {
     pub repo: Repo,
 }
 
-/// An app over a fresh in-memory database with extra flags.
+/// The environment variable naming the PostgreSQL server the suite runs on.
+pub const POSTGRES_ENV: &str = "EVENTUAL_TEST_POSTGRES_URL";
+
+/// The PostgreSQL server to test on, if the suite runs on PostgreSQL.
+pub fn postgres_url() -> Option<String> {
+    std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())
+}
+
+/// A fresh, empty schema on the test server's database, as a URL whose connections use it
+/// alone (a schema is made in milliseconds, a database in half a second).
+async fn fresh_postgres(server: &str) -> String {
+    use sqlx::{ConnectOptions, Connection};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let name = format!(
+        "t{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        nanos
+    );
+    let opts: sqlx::postgres::PgConnectOptions = server.parse().expect("a PostgreSQL URL");
+    let mut admin = opts.connect().await.expect("the test PostgreSQL answers");
+    sqlx::query(&format!("CREATE SCHEMA {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("a test schema is created");
+    admin.close().await.ok();
+    let mut url = reqwest::Url::parse(server).expect("a PostgreSQL URL");
+    url.query_pairs_mut()
+        .append_pair("options[search_path]", &name);
+    url.to_string()
+}
+
+/// A `--db` value for a private database: `:memory:`, or a fresh PostgreSQL schema.
+pub async fn fresh_db() -> String {
+    match postgres_url() {
+        Some(server) => fresh_postgres(&server).await,
+        None => ":memory:".to_owned(),
+    }
+}
+
+/// A `--db` value that several apps or processes can open: a SQLite file in `dir`, or a fresh
+/// PostgreSQL schema.
+pub async fn shared_db(dir: &tempfile::TempDir) -> String {
+    match postgres_url() {
+        Some(server) => fresh_postgres(&server).await,
+        None => dir.path().join("events.db").to_str().unwrap().to_owned(),
+    }
+}
+
+/// Whether this run is on PostgreSQL.
+pub fn on_postgres() -> bool {
+    postgres_url().is_some()
+}
+
+/// Run one statement on the app's database, whichever backend it is.
+pub async fn sql(app: &TestApp, statement: &str) {
+    app.repo
+        .pool()
+        .execute(statement)
+        .await
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+}
+
+/// An app over a fresh private database with extra flags.
 pub async fn app_with(flags: &[&str]) -> TestApp {
-    let mut argv = vec!["eventual-server", "--db", ":memory:", "--port", "0"];
+    let db = fresh_db().await;
+    let mut argv = vec!["eventual-server", "--db", &db, "--port", "0"];
     argv.extend_from_slice(flags);
     open(Args::parse_from(argv)).await
 }
@@ -174,7 +247,7 @@ pub fn header_list(res: &Res, name: &str) -> Vec<String> {
 
 pub const CT_JSON: (&str, &str) = ("content-type", "application/json");
 
-/// The real server on a free loopback port over a fresh in-memory database: its base URL,
+/// The real server on a free loopback port over a fresh private database: its base URL,
 /// the sender that stops it and the task serving it.
 pub async fn start(
     flags: &[&str],
@@ -184,9 +257,10 @@ pub async fn start(
     tokio::task::JoinHandle<()>,
 ) {
     let mut argv = vec!["eventual-server", "--port", "0", "--host", "127.0.0.1"];
-    // In memory unless the test names a database.
+    // A fresh private database unless the test names one.
+    let db = fresh_db().await;
     if !flags.contains(&"--db") {
-        argv.extend(["--db", ":memory:"]);
+        argv.extend(["--db", &db]);
     }
     argv.extend_from_slice(flags);
     let args = Args::parse_from(argv);
@@ -211,4 +285,16 @@ pub async fn start(
             .unwrap();
     });
     (base, tx, task)
+}
+
+/// The first column of every row `query` returns, as text, on either backend.
+pub async fn strings(app: &TestApp, query: &str) -> Vec<String> {
+    let mut c = app.repo.pool().acquire().await.unwrap();
+    eventual_server::on_backend!(c.conn(), c => sqlx::query_scalar(query).fetch_all(c).await.unwrap())
+}
+
+/// The one integer `query` returns, on either backend.
+pub async fn integer(app: &TestApp, query: &str) -> i64 {
+    let mut c = app.repo.pool().acquire().await.unwrap();
+    eventual_server::on_backend!(c.conn(), c => sqlx::query_scalar(query).fetch_one(c).await.unwrap())
 }

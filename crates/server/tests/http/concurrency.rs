@@ -1,4 +1,5 @@
-//! No lost updates under real concurrency on a file database (WAL, several connections).
+//! No lost updates under real concurrency on a shared database (a WAL file or PostgreSQL,
+//! several connections).
 
 use axum::http::{Method, StatusCode};
 use clap::Parser;
@@ -8,11 +9,11 @@ use serde_json::json;
 use crate::common::*;
 
 async fn file_app(dir: &tempfile::TempDir) -> TestApp {
-    let db = dir.path().join("events.db");
+    let db = shared_db(dir).await;
     open(Args::parse_from([
         "eventual-server",
         "--db",
-        db.to_str().unwrap(),
+        &db,
         "--max-connections",
         "8",
     ]))

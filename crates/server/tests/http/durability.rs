@@ -1,4 +1,4 @@
-//! Data survives closing the pool and reopening the same file.
+//! Data survives closing the pool and reopening the same database.
 
 use axum::http::Method;
 use clap::Parser;
@@ -10,9 +10,17 @@ use crate::common::*;
 #[tokio::test]
 async fn restart_keeps_every_write() {
     let dir = tempfile::tempdir().unwrap();
-    // A nested path: the parent directory is created.
-    let db = dir.path().join("data/nested/eventual.db");
-    let args = Args::parse_from(["eventual-server", "--db", db.to_str().unwrap(), "--seed"]);
+    // On SQLite a nested path: the parent directory is created.
+    let db = match postgres_url() {
+        Some(_) => shared_db(&dir).await,
+        None => dir
+            .path()
+            .join("data/nested/eventual.db")
+            .to_str()
+            .unwrap()
+            .to_owned(),
+    };
+    let args = Args::parse_from(["eventual-server", "--db", &db, "--seed"]);
     let app = open(args.clone()).await;
     let seeded = app.all().await.as_array().unwrap().len();
     let created = app.create(&event("Survivor")).await;

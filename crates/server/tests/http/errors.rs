@@ -213,11 +213,8 @@ async fn server_errors_carry_no_internals() {
 async fn a_broken_database_is_a_clean_500() {
     let app = app().await;
     app.create(&event("A")).await;
-    // Sabotage the schema under the running server: the query fails inside SQLite.
-    sqlx::query("ALTER TABLE events RENAME TO gone")
-        .execute(app.repo.pool())
-        .await
-        .unwrap();
+    // Sabotage the schema under the running server: the query fails inside the database.
+    sql(&app, "ALTER TABLE events RENAME TO gone").await;
     let res = app.get("/api/events").await;
     let p = res.problem(500);
     let text = p.to_string().to_lowercase();

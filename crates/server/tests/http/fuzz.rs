@@ -95,9 +95,31 @@ fn header_value() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-async fn check(query: String, if_match: Vec<u8>, key: Vec<u8>) -> Result<(), TestCaseError> {
-    let app = app().await;
-    app.create(&event("Existing")).await;
+/// One app for every case (a fresh PostgreSQL schema per case would cost a quarter second),
+/// on the one runtime its pool belongs to.
+fn shared() -> &'static (tokio::runtime::Runtime, TestApp) {
+    static SHARED: std::sync::OnceLock<(tokio::runtime::Runtime, TestApp)> =
+        std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let app = rt.block_on(async {
+            let app = app().await;
+            app.create(&event("Existing")).await;
+            app
+        });
+        (rt, app)
+    })
+}
+
+async fn check(
+    app: &TestApp,
+    query: String,
+    if_match: Vec<u8>,
+    key: Vec<u8>,
+) -> Result<(), TestCaseError> {
     let before = app.all().await;
     let res = app.get(&format!("/api/events?{query}")).await;
     prop_assert!(
@@ -145,7 +167,7 @@ proptest! {
         if_match in header_value(),
         key in header_value(),
     ) {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(check(q, if_match, key))?;
+        let (rt, app) = shared();
+        rt.block_on(check(app, q, if_match, key))?;
     }
 }

@@ -51,8 +51,8 @@ async fn post_concurrently(apps: &[&TestApp], n: usize, k: &'static str, title: 
 }
 
 async fn file_app(dir: &tempfile::TempDir) -> (Args, TestApp) {
-    let db = dir.path().join("events.db");
-    let args = Args::parse_from(["eventual-server", "--db", db.to_str().unwrap()]);
+    let db = shared_db(dir).await;
+    let args = Args::parse_from(["eventual-server", "--db", &db]);
     (args.clone(), open(args).await)
 }
 
@@ -166,13 +166,27 @@ async fn a_write_whose_key_cannot_be_recorded_is_not_made() {
     let dir = tempfile::tempdir().unwrap();
     let (_, app) = file_app(&dir).await;
     // The key's record fails after the handler's insert succeeded (a full disk, a crash).
-    sqlx::query(
-        "CREATE TRIGGER refuse_keys BEFORE INSERT ON idempotency_keys \
-         BEGIN SELECT RAISE(FAIL, 'disk full'); END",
-    )
-    .execute(app.repo.pool())
-    .await
-    .unwrap();
+    if on_postgres() {
+        sql(
+            &app,
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+        )
+        .await;
+        sql(
+            &app,
+            "CREATE TRIGGER refuse_keys BEFORE INSERT ON idempotency_keys \
+             FOR EACH ROW EXECUTE FUNCTION refuse()",
+        )
+        .await;
+    } else {
+        sql(
+            &app,
+            "CREATE TRIGGER refuse_keys BEFORE INSERT ON idempotency_keys \
+             BEGIN SELECT RAISE(FAIL, 'disk full'); END",
+        )
+        .await;
+    }
     app.json(Method::POST, "/api/events", &[key("k")], &event("A"))
         .await
         .problem(500);
@@ -186,10 +200,12 @@ async fn a_write_whose_key_cannot_be_recorded_is_not_made() {
         .await;
     assert_eq!(patch.status, StatusCode::NOT_FOUND, "the insert was undone");
     assert_eq!(app.repo.count().await.unwrap(), 0);
-    sqlx::query("DROP TRIGGER refuse_keys")
-        .execute(app.repo.pool())
-        .await
-        .unwrap();
+    let drop = if on_postgres() {
+        "DROP TRIGGER refuse_keys ON idempotency_keys"
+    } else {
+        "DROP TRIGGER refuse_keys"
+    };
+    sql(&app, drop).await;
     // The re-send is applied as new, once.
     let again = app
         .json(Method::POST, "/api/events", &[key("k")], &event("A"))
@@ -425,10 +441,11 @@ async fn a_key_expires_after_24_hours() {
     app.json(Method::POST, "/api/events", &[key("old")], &event("A"))
         .await;
     // Age the record by a day and a minute.
-    sqlx::query("UPDATE idempotency_keys SET created_ms = created_ms - 86460000")
-        .execute(app.repo.pool())
-        .await
-        .unwrap();
+    sql(
+        &app,
+        "UPDATE idempotency_keys SET created_ms = created_ms - 86460000",
+    )
+    .await;
     let res = app
         .json(Method::POST, "/api/events", &[key("old")], &event("B"))
         .await;

@@ -16,10 +16,7 @@ async fn post(app: &TestApp, k: &str, body: &serde_json::Value) -> Res {
 }
 
 async fn keys(app: &TestApp) -> Vec<String> {
-    sqlx::query_scalar("SELECT key FROM idempotency_keys ORDER BY key")
-        .fetch_all(app.repo.pool())
-        .await
-        .unwrap()
+    strings(app, "SELECT key FROM idempotency_keys ORDER BY key").await
 }
 
 #[tokio::test]
@@ -30,13 +27,12 @@ async fn a_key_keeps_a_digest_of_the_request_not_its_body() {
     let first = post(&app, "big", &body).await;
     assert_eq!(first.status, StatusCode::CREATED);
     // Everything but the answer (which replays need): key, method, path, digest.
-    let stored: i64 = sqlx::query_scalar(
-        "SELECT length(key) + length(method) + length(path) + length(request_digest) \
-         FROM idempotency_keys",
+    let stored = integer(
+        &app,
+        "SELECT CAST(length(key) + length(method) + length(path) + length(request_digest) \
+         AS BIGINT) FROM idempotency_keys",
     )
-    .fetch_one(app.repo.pool())
-    .await
-    .unwrap();
+    .await;
     assert!(stored < 200, "{stored} bytes besides the answer");
     // The digest still tells the same request from another one.
     let again = post(&app, "big", &body).await;
@@ -80,10 +76,11 @@ async fn expired_keys_are_purged_on_a_timer_without_any_write() {
     post(&app, "old", &event("A")).await;
     post(&app, "new", &event("B")).await;
     // Age one record by a day and a minute.
-    sqlx::query("UPDATE idempotency_keys SET created_ms = created_ms - 86460000 WHERE key = 'old'")
-        .execute(app.repo.pool())
-        .await
-        .unwrap();
+    sql(
+        &app,
+        "UPDATE idempotency_keys SET created_ms = created_ms - 86460000 WHERE key = 'old'",
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(keys(&app).await, ["new"]);
 }

@@ -16,6 +16,7 @@ mod hosts;
 mod ics;
 mod idempotency;
 mod idempotency_table;
+mod instances;
 mod list;
 mod merge_patch;
 mod openapi;
