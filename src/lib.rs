@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod app;
+pub mod calendar;
 pub mod components;
 pub mod config;
 pub mod draft;
