@@ -121,6 +121,15 @@ impl View {
         }
     }
 
+    /// The view a route names (`week` or `month`, then `YYYY-MM-DD`); `None` if either is wrong.
+    pub fn from_route(kind: &str, date: &str, first_day: Weekday) -> Option<View> {
+        Some(View::new(
+            ViewKind::parse(kind)?,
+            parse_route_date(date)?,
+            first_day,
+        ))
+    }
+
     /// The route path: `/calendar/week/2026-12-07`.
     pub fn path(&self) -> String {
         format!(
@@ -278,6 +287,18 @@ mod tests {
         assert_eq!(jan.prev().date, date!(2025 - 12 - 15));
         assert_eq!(jan.prev().next(), jan);
         assert_eq!(m.path(), "/calendar/month/2026-03-31");
+        assert_eq!(
+            View::from_route("month", "2026-03-31", Weekday::Monday),
+            Some(m)
+        );
+        assert_eq!(
+            View::from_route("month", "2026-02-30", Weekday::Monday),
+            None
+        );
+        assert_eq!(
+            View::from_route("year", "2026-03-31", Weekday::Monday),
+            None
+        );
         assert_eq!(ViewKind::parse("week"), Some(ViewKind::Week));
         assert_eq!(ViewKind::parse("day"), None);
     }

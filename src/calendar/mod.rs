@@ -17,6 +17,8 @@ mod layout_tests;
 #[cfg(test)]
 mod moves_tests;
 #[cfg(test)]
+mod props_tests;
+#[cfg(test)]
 mod testzones;
 
 pub use dates::{
@@ -28,6 +30,7 @@ pub use layout::{
     week_columns, AllDayItem, DayColumn, MonthCell, Placed, Slot,
 };
 pub use moves::{
-    move_by, resize_by, snap_days, snap_quarters, ArrowKey, Nudge, Times, MIN_DURATION,
+    move_by, resize_by, snap_days, snap_month_days, snap_quarters, ArrowKey, Nudge, Times,
+    MIN_DURATION,
 };
 pub use zone::{FixedOffset, Offsets};

@@ -185,3 +185,8 @@ pub fn snap_days(dx_px: f64, column_px: f64) -> i64 {
     }
     (dx_px / column_px).round() as i64
 }
+
+/// A pointer's offset in the month grid to whole days: columns are days, rows are weeks.
+pub fn snap_month_days(dx_px: f64, dy_px: f64, cell_w_px: f64, cell_h_px: f64) -> i64 {
+    snap_days(dx_px, cell_w_px) + 7 * snap_days(dy_px, cell_h_px)
+}

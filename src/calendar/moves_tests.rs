@@ -170,6 +170,8 @@ fn keys_and_snapping() {
     assert_eq!(snap_quarters(f64::NAN, 48.0), 0);
     assert_eq!(snap_days(-130.0, 100.0), -1);
     assert_eq!(snap_days(151.0, 100.0), 2);
+    // One cell left and two rows down in a month of 100 × 80 px cells: 13 days later.
+    assert_eq!(snap_month_days(-90.0, 170.0, 100.0, 80.0), 13);
 }
 
 #[test]
