@@ -14,6 +14,7 @@ use crate::api::Api;
 use crate::components::{Devtools, Toaster};
 use crate::config::{router_base, Config};
 use crate::mutations::Actions;
+use crate::pages::calendar::{CalendarRedirect, MonthPage, WeekPage};
 use crate::pages::{EventPage, ListPage, NewPage, NotFound};
 use crate::toasts::Toasts;
 
@@ -60,6 +61,10 @@ pub fn App(config: Config) -> impl IntoView {
                     <A href=crate::config::href("/events") exact=true attr:class="brand">
                         "Eventual"
                     </A>
+                    <nav class="main-nav" aria-label="Main">
+                        <A href=crate::config::href("/events")>"Events"</A>
+                        <A href=crate::config::href("/calendar")>"Calendar"</A>
+                    </nav>
                 </div>
             </header>
             <crate::offline::OfflineBanner />
@@ -69,6 +74,9 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/events") view=ListPage />
                     <Route path=path!("/events/new") view=NewPage />
                     <Route path=path!("/events/:id") view=EventPage />
+                    <Route path=path!("/calendar") view=CalendarRedirect />
+                    <Route path=path!("/calendar/week/:date") view=WeekPage />
+                    <Route path=path!("/calendar/month/:date") view=MonthPage />
                 </Routes>
             </main>
             <Toaster />
