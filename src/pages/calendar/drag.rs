@@ -5,22 +5,20 @@
 
 use eventual_model::{Event, EventId};
 use leptos::prelude::*;
-use time::{Date, Duration};
+use time::Date;
 use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::{KeyboardEvent, MouseEvent, PointerEvent};
+use web_sys::{KeyboardEvent, PointerEvent};
 
-use super::dialog::NewSlot;
 use super::intl;
 use super::item::Fit;
 use super::shell::{Cal, HOUR_PX};
+use super::slot;
 use super::write::{self, Change};
 use crate::calendar::browser::BrowserZone;
 use crate::calendar::layout::in_strip;
 use crate::calendar::{
-    move_by, parse_route_date, resize_by, slot_for_click, slot_for_drag, snap_quarters, ArrowKey,
-    Nudge, Times, ViewKind,
+    move_by, parse_route_date, resize_by, snap_quarters, ArrowKey, Nudge, Times, ViewKind,
 };
-use crate::time::day_start;
 
 /// A press that moves less than this (px) is a click.
 const CLICK_SLOP: f64 = 5.0;
@@ -75,30 +73,9 @@ impl Drag {
     }
 }
 
-/// A press or drag across empty time in one day's column.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Selection {
-    pub day: Date,
-    pub pointer: i32,
-    /// The column's top on screen at the press, and the pointer's offsets from it (px).
-    pub top: f64,
-    pub y0: f64,
-    pub y1: f64,
-}
-
-impl Selection {
-    /// The selected band in px, snapped to 15 minutes.
-    pub fn span(&self) -> (f64, f64) {
-        let q = HOUR_PX / 4.0;
-        let a = (self.y0.min(self.y1) / q).floor() * q;
-        let b = ((self.y0.max(self.y1) / q).ceil() * q).max(a + q);
-        (a, b)
-    }
-}
-
 /// One side of an element's box on screen (`getBoundingClientRect()[side]`), through
 /// `Reflect` so the app needs no extra `web-sys` feature (which rebuilds every dependent).
-fn rect(el: &web_sys::Element, side: &str) -> f64 {
+pub fn rect(el: &web_sys::Element, side: &str) -> f64 {
     let get = || -> Option<f64> {
         let f: js_sys::Function = js_sys::Reflect::get(el, &"getBoundingClientRect".into())
             .ok()?
@@ -110,7 +87,7 @@ fn rect(el: &web_sys::Element, side: &str) -> f64 {
     get().unwrap_or(0.0)
 }
 
-fn now_ms() -> f64 {
+pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
@@ -187,11 +164,7 @@ pub fn press(cal: Cal, ev: &PointerEvent, id: &EventId, day: Date, fit: Fit) {
 }
 
 fn pointer_move(cal: Cal, ev: &PointerEvent) {
-    if let Some(s) = cal.selection.get_untracked() {
-        if s.pointer == ev.pointer_id() {
-            let y1 = f64::from(ev.client_y()) - s.top;
-            cal.selection.set(Some(Selection { y1, ..s }));
-        }
+    if slot::pointer_move(cal, ev) {
         return;
     }
     let Some(drag) = cal.drag.get_untracked() else {
@@ -242,22 +215,7 @@ fn pointer_move(cal: Cal, ev: &PointerEvent) {
 }
 
 fn pointer_up(cal: Cal, ev: &PointerEvent) {
-    if let Some(s) = cal.selection.get_untracked() {
-        if s.pointer == ev.pointer_id() {
-            cal.selection.set(None);
-            let slot = if (s.y1 - s.y0).abs() < CLICK_SLOP {
-                slot_for_click(&BrowserZone, s.day, s.y0, HOUR_PX)
-            } else {
-                slot_for_drag(&BrowserZone, s.day, s.y0, s.y1, HOUR_PX)
-            };
-            cal.slot.set(Some(NewSlot {
-                times: Times {
-                    start: slot.start,
-                    end: slot.end,
-                    all_day: false,
-                },
-            }));
-        }
+    if slot::pointer_up(cal, ev) {
         return;
     }
     let Some(drag) = cal.drag.get_untracked() else {
@@ -398,51 +356,6 @@ fn typing() -> bool {
     let tag = el.tag_name().to_ascii_lowercase();
     matches!(tag.as_str(), "input" | "textarea" | "select")
         || el.get_attribute("contenteditable").is_some()
-}
-
-/// Pointer down on empty time in `day`'s column starts a selection.
-pub fn press_slot(cal: Cal, ev: &PointerEvent, day: Date) {
-    if ev.button() != 0 || cal.drag.with_untracked(Option::is_some) || on_control(ev) {
-        return;
-    }
-    let Some(column) = ev
-        .current_target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return;
-    };
-    ev.prevent_default();
-    let top = rect(&column, "top");
-    let y = f64::from(ev.client_y()) - top;
-    cal.selection.set(Some(Selection {
-        day,
-        pointer: ev.pointer_id(),
-        top,
-        y0: y,
-        y1: y,
-    }));
-}
-
-/// Whether the event started on a link or button (which handle it themselves).
-fn on_control(ev: &web_sys::Event) -> bool {
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("a, button").ok().flatten())
-        .is_some()
-}
-
-/// A click on empty space in the all-day strip or a month cell: an all-day slot.
-pub fn strip_click(cal: Cal, ev: &MouseEvent, day: Date) {
-    if on_control(ev) || now_ms() < cal.swallow_until.get_untracked() {
-        return;
-    }
-    cal.slot.set(Some(NewSlot {
-        times: Times {
-            start: day_start(day),
-            end: day_start(day + Duration::days(1)),
-            all_day: true,
-        },
-    }));
 }
 
 /// Whether a drop just happened (its click is not a click on the event).

@@ -9,6 +9,7 @@ mod intl;
 mod item;
 mod month;
 mod shell;
+mod slot;
 mod week;
 mod write;
 

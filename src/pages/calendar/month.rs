@@ -5,10 +5,10 @@ use eventual_model::{Event, EventId};
 use leptos::prelude::*;
 use time::Date;
 
-use super::drag;
 use super::intl;
 use super::item::{EventLink, Fit, Place};
 use super::shell::Cal;
+use super::slot;
 use crate::calendar::browser::BrowserZone;
 use crate::calendar::{format_route_date, month_cells, MonthCell};
 
@@ -89,7 +89,7 @@ fn Cell(day: Date, cells: Memo<Vec<MonthCell>>, open: RwSignal<Option<Date>>) ->
             class="cal-cell"
             class:cal-other-month=other
             data-date=format_route_date(day)
-            on:click=move |ev| drag::strip_click(cal, &ev, day)
+            on:click=move |ev| slot::strip_click(cal, &ev, day)
         >
             <span class="cal-cell-day" aria-hidden="true">{day.day()}</span>
             <For

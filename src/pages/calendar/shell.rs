@@ -38,7 +38,7 @@ pub struct Cal {
     /// The slot the "New event" dialog is open for.
     pub slot: RwSignal<Option<NewSlot>>,
     /// A press or drag across empty time.
-    pub selection: RwSignal<Option<drag::Selection>>,
+    pub selection: RwSignal<Option<super::slot::Selection>>,
     /// Until when (ms) the click that follows a drop opens nothing.
     pub swallow_until: RwSignal<f64>,
     pub actions: Actions,

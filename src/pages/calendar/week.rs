@@ -6,10 +6,10 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use time::Date;
 
-use super::drag;
 use super::intl;
 use super::item::{EventLink, Fit, Place};
 use super::shell::{Cal, HOUR_PX};
+use super::slot;
 use crate::calendar::browser::{now, BrowserZone};
 use crate::calendar::{all_day_strip, format_route_date, now_fraction, week_columns, Placed};
 
@@ -144,7 +144,7 @@ fn Day(
             <div class="cal-day-head" aria-hidden="true">
                 {intl::short_day(day)}
             </div>
-            <div class="cal-allday" on:click=move |ev| drag::strip_click(cal, &ev, day)>
+            <div class="cal-allday" on:click=move |ev| slot::strip_click(cal, &ev, day)>
                 <For
                     each=move || all_day.with(|v| v.iter().map(|(e, _)| e.id.clone()).collect::<Vec<_>>())
                     key=|id: &EventId| id.clone()
@@ -155,7 +155,7 @@ fn Day(
             </div>
             <div
                 class="cal-hours"
-                on:pointerdown=move |ev| drag::press_slot(cal, &ev, day)
+                on:pointerdown=move |ev| slot::press_slot(cal, &ev, day)
             >
                 <For
                     each=move || timed.with(|v| v.iter().map(|(e, _)| e.id.clone()).collect::<Vec<_>>())
