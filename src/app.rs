@@ -17,6 +17,7 @@ use crate::events::EventActions;
 use crate::offline::{self, Connection, SavedData};
 use crate::outbox::Outbox;
 use crate::pages::paging::Paging;
+use crate::pages::calendar::{CalendarRedirect, MonthPage, WeekPage};
 use crate::pages::{EventPage, ListPage, NewPage, NotFound};
 use crate::routes;
 use crate::toasts::Toasts;
@@ -76,6 +77,10 @@ pub fn App(config: Config) -> impl IntoView {
                     <A href=crate::config::href(routes::EVENTS) exact=true attr:class="brand">
                         "Eventual"
                     </A>
+                    <nav class="main-nav" aria-label="Main">
+                        <A href=crate::config::href(routes::EVENTS)>"Events"</A>
+                        <A href=crate::config::href(routes::CALENDAR)>"Calendar"</A>
+                    </nav>
                 </div>
             </header>
             <OfflineBanner />
@@ -88,6 +93,9 @@ pub fn App(config: Config) -> impl IntoView {
                         view=NewPage
                     />
                     <Route path=(events, ParamSegment(routes::ID_PARAM)) view=EventPage />
+                    <Route path=path!("/calendar") view=CalendarRedirect />
+                    <Route path=path!("/calendar/week/:date") view=WeekPage />
+                    <Route path=path!("/calendar/month/:date") view=MonthPage />
                 </Routes>
             </main>
             <Toaster />

@@ -1,6 +1,6 @@
 //! Query keys: `events/list?<query>` for lists (prefix `events/list`), `events/<id>` for one.
 
-use eventual_model::EventId;
+use eventual_model::{EventId, Timestamp};
 use eventual_query::QueryKey;
 
 use crate::api::ListQuery;
@@ -35,6 +35,12 @@ pub fn list_page(query: &ListQuery, page: u32) -> QueryKey {
     lists().child(format!("?{qs}{sep}_page={page}"))
 }
 
+/// The events overlapping `[from, to)` (a calendar range): a list under [`lists`], so every
+/// optimistic edit, create and delete reaches it.
+pub fn range(from: Timestamp, to: Timestamp) -> QueryKey {
+    lists().child(format!("?from={from}&to={to}"))
+}
+
 /// One event.
 pub fn event(id: &EventId) -> QueryKey {
     events().child(id.as_str())
@@ -56,6 +62,17 @@ mod tests {
         assert_eq!(one.to_string(), "events/42");
         assert!(!one.starts_with(&lists()));
         assert!(one.starts_with(&events()));
+    }
+
+    #[test]
+    fn ranges_are_lists() {
+        let at = |s| Timestamp::parse(s).unwrap();
+        let week = range(at("2026-12-06T05:00:00Z"), at("2026-12-13T05:00:00Z"));
+        assert_eq!(
+            week.to_string(),
+            "events/list?from=2026-12-06T05:00:00Z&to=2026-12-13T05:00:00Z"
+        );
+        assert!(week.starts_with(&lists()));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod browser;
+pub mod calendar;
 pub mod components;
 pub mod config;
 pub mod draft;

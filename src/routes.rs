@@ -13,6 +13,9 @@ pub const EVENTS: &str = "/events";
 /// The form for a new event.
 pub const NEW_EVENT: &str = "/events/new";
 
+/// The calendar (it redirects to the week of today).
+pub const CALENDAR: &str = "/calendar";
+
 /// One event's page.
 pub fn event(id: &EventId) -> String {
     format!("{EVENTS}/{id}")

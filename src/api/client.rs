@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use eventual_model::{Event, EventId, EventInput, EventPatch};
+use eventual_model::{Event, EventId, EventInput, EventPatch, Timestamp};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
@@ -132,6 +132,25 @@ impl Api {
         };
         self.fetch_list(&format!("{}?{qs}", self.events_url()), signal)
             .await
+    }
+
+    /// `GET /events?from=…&to=…&_limit=…`: the events overlapping `[from, to)`, by start.
+    pub async fn range(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Vec<Event>, ApiError> {
+        let url = format!(
+            "{}?from={}&to={}&_limit={limit}",
+            self.events_url(),
+            encode(&from.to_string()),
+            encode(&to.to_string())
+        );
+        self.fetch_list(&url, signal)
+            .await
+            .map(|(events, _)| events)
     }
 
     async fn fetch_list(

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod calendar;
 mod event;
 mod list;
 mod new;
