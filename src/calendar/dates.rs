@@ -214,6 +214,8 @@ mod tests {
     use super::super::testzones::{ts, zone, ZONES};
     use super::*;
     use time::macros::date;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn route_dates_parse_strictly() {

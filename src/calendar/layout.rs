@@ -112,13 +112,9 @@ fn place(
     index: usize,
     e: &Event,
 ) -> Placed {
-    let (before, after) = (e.start <= from, e.end >= to);
-    let top = if before {
-        0
-    } else {
-        wall_minutes(zone, date, e.start)
-    }
-    .clamp(0, 1440);
+    let after = e.end >= to;
+    // From the day's first instant, which is 01:00 where a gap swallows midnight.
+    let top = wall_minutes(zone, date, e.start.max(from)).clamp(0, 1440);
     let mut bottom = if after {
         1440
     } else {
@@ -136,8 +132,8 @@ fn place(
         height: (bottom - top) as f64 / DAY_MINUTES,
         column: 0,
         columns: 1,
-        continues_before: before && e.start < from,
-        continues_after: after && e.end > to,
+        continues_before: e.start < from,
+        continues_after: e.end > to,
     }
 }
 

@@ -84,6 +84,26 @@ fn the_wall_clock_scale_on_23_and_25_hour_days() {
 }
 
 #[test]
+fn a_day_whose_midnight_is_skipped_starts_at_01_00() {
+    // Havana springs forward at 00:00 on 8 March 2026: the day starts at 01:00 CDT.
+    let havana = zone("America/Havana");
+    let day = date!(2026 - 03 - 08);
+    assert_eq!(
+        havana.to_local(havana.midnight(day)),
+        datetime!(2026-03-08 01:00)
+    );
+    let first = [event(
+        "f",
+        "2026-03-08T05:00:00Z",
+        "2026-03-08T06:00:00Z",
+        false,
+    )];
+    let p = week_columns(&havana, &[day], &first)[0].events[0];
+    assert!(close(p.top, HOUR) && close(p.height, HOUR), "{p:?}");
+    assert!(!p.continues_before);
+}
+
+#[test]
 fn an_event_across_midnight_shows_on_both_days_clipped() {
     let kolkata = zone("Asia/Kolkata");
     // 22:00 Tue 1 Dec to 02:00 Wed 2 Dec IST.

@@ -12,11 +12,14 @@ pub mod zone;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 
-#[cfg(test)]
+// The native tests use proptest, which does not build for wasm32; browser.rs has the
+// browser's own tests, against the same jiff zones.
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod layout_tests;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod moves_tests;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod props_tests;
 #[cfg(test)]
 mod testzones;

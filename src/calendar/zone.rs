@@ -68,6 +68,8 @@ mod tests {
     use super::super::testzones::{ts, zone};
     use super::*;
     use time::macros::datetime;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn gap_shifts_forward_and_fold_takes_the_earlier_instant() {
