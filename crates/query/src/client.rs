@@ -14,13 +14,30 @@ use crate::core::{
     Cache, Effect, EntrySnapshot, ErrorValue, LogRecord, MutationId, MutationRecord, QueryError,
     RetryPolicy, SendGate, Seq, Value,
 };
+use crate::engine::{self, Outcome, Try};
 use crate::options::{ms, QueryClientOptions};
 use crate::runtime::{now_ms, sleep, spawn};
 use crate::QueryKey;
 
 pub(crate) type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
-/// A fetch failure: the error, and whether retrying may help.
-pub(crate) type FetchError = (ErrorValue, bool);
+/// A fetch failure, type-erased: the error, and whether retrying may help.
+#[derive(Clone)]
+pub(crate) struct FetchError {
+    error: ErrorValue,
+    retryable: bool,
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.error.message())
+    }
+}
+
+impl QueryError for FetchError {
+    fn is_retryable(&self) -> bool {
+        self.retryable
+    }
+}
 type FetchFn = Rc<dyn Fn(QueryKey, AbortSignal) -> LocalFuture<Result<Value, FetchError>>>;
 
 /// How to (re)fetch one key: registered by its readers, used by refetches from anywhere.
@@ -48,9 +65,9 @@ impl Fetcher {
         let run: FetchFn = Rc::new(move |key, signal| {
             let fut = fetch(key, signal);
             Box::pin(async move {
-                fut.await.map(Value::new).map_err(|e| {
-                    let retryable = e.is_retryable();
-                    (ErrorValue::new(e), retryable)
+                fut.await.map(Value::new).map_err(|e| FetchError {
+                    retryable: e.is_retryable(),
+                    error: ErrorValue::new(e),
                 })
             })
         });
@@ -528,39 +545,38 @@ impl QueryClient {
         let client = *self;
         let key = key.clone();
         spawn(async move {
-            let mut attempt = 1;
-            loop {
+            // Cancelled or superseded fetches stop: their answers would be discarded anyway.
+            let current = || {
+                !signal.is_aborted()
+                    && client
+                        .try_with(|i| i.cache.is_current_fetch(&key, seq))
+                        .unwrap_or(false)
+            };
+            let attempt = async |n: u32| {
+                if n > 1 && !current() {
+                    return Try::Stop;
+                }
                 let result = (fetcher.run)(key.clone(), signal.clone()).await;
-                let current = client
-                    .try_with(|i| i.cache.is_current_fetch(&key, seq))
-                    .unwrap_or(false);
-                if signal.is_aborted() || !current {
-                    return;
+                if !current() {
+                    return Try::Stop;
                 }
-                match result {
-                    Err((_, true)) if fetcher.retry.delay_before(attempt + 1).is_some() => {
-                        let delay = fetcher.retry.delay_before(attempt + 1).unwrap_or(0);
-                        sleep(delay).await;
-                        attempt += 1;
-                        let current = client
-                            .try_with(|i| i.cache.is_current_fetch(&key, seq))
-                            .unwrap_or(false);
-                        if signal.is_aborted() || !current {
-                            return;
-                        }
-                    }
-                    result => {
-                        client.run(|i, now| {
-                            if i.aborts.get(&key).is_some_and(|(s, _)| *s == seq) {
-                                i.aborts.remove(&key);
-                            }
-                            i.cache
-                                .complete_fetch(&key, seq, result.map_err(|(e, _)| e), now)
-                        });
-                        return;
-                    }
+                Try::Answered {
+                    result,
+                    fresh: false,
                 }
-            }
+            };
+            // Fetches don't wait for the network: a failure offline is reported, data kept.
+            let result = match engine::run(fetcher.retry, attempt, || false, |_, _| true).await {
+                Outcome::Done(value) => Ok(value),
+                Outcome::Failed { error, .. } => Err(error.error),
+                Outcome::Stopped => return,
+            };
+            client.run(|i, now| {
+                if i.aborts.get(&key).is_some_and(|(s, _)| *s == seq) {
+                    i.aborts.remove(&key);
+                }
+                i.cache.complete_fetch(&key, seq, result, now)
+            });
         });
     }
 }

@@ -23,6 +23,6 @@ pub use entry::{Base, EntrySnapshot, QueryStatus};
 pub use ledger::{MutationId, MutationRecord, MutationState};
 pub use log::{LogEvent, LogRecord, Millis, TxLog};
 pub use overlay::{Patch, Target};
-pub use retry::{QueryError, RetryPolicy};
+pub use retry::{QueryError, RetryDecision, RetryPolicy};
 pub use seq::{Seq, SeqCounter};
 pub use value::{ErrorValue, Value};
