@@ -11,7 +11,7 @@ use leptos::reactive::graph::Observer;
 
 use crate::abort::{AbortHandle, AbortSignal};
 use crate::core::{
-    Cache, Effect, EntrySnapshot, ErrorValue, LogRecord, MutationId, MutationRecord, QueryError,
+    Cache, Command, EntrySnapshot, ErrorValue, LogRecord, MutationId, MutationRecord, QueryError,
     RetryPolicy, SendGate, Seq, Value,
 };
 use crate::engine::{self, Outcome, Try};
@@ -99,7 +99,7 @@ pub(crate) struct Inner {
     /// Send seq of the mutation whose success callback is running (see `set_query_data`).
     pub scope: Option<Seq>,
     paused_trigger: ArcTrigger,
-    /// Mutations waiting for their turn (scope) or the resume; woken by `Effect::Ready`.
+    /// Mutations waiting for their turn (scope) or the resume; woken by `Command::Ready`.
     send_waiters: HashMap<MutationId, futures::channel::oneshot::Sender<()>>,
     /// How to save values across page loads (see [`QueryClient::persist`]).
     pub codecs: Vec<crate::persist::Codec>,
@@ -161,39 +161,39 @@ impl QueryClient {
         Some(f(&mut inner))
     }
 
-    /// Runs a core transition, then performs its effects.
+    /// Runs a core transition, then performs its commands.
     pub(crate) fn run<R>(&self, f: impl FnOnce(&mut Inner, u64) -> R) -> Option<R> {
         let out = self.try_with(|i| f(i, now_ms()))?;
         self.flush();
         Some(out)
     }
 
-    /// Performs pending core effects outside the borrow: abort, notify, refetch.
+    /// Performs pending core commands outside the borrow: abort, notify, refetch.
     pub(crate) fn flush(&self) {
-        let Some((effects, triggers, aborts, refetch, ready)) = self.try_with(|i| {
-            let effects = i.cache.drain_effects();
+        let Some((commands, triggers, aborts, refetch, ready)) = self.try_with(|i| {
+            let commands = i.cache.drain_commands();
             let mut triggers = Vec::new();
             let mut aborts = Vec::new();
             let mut refetch = Vec::new();
             let mut ready = Vec::new();
             let (mut unsettled, mut written) = (false, false);
-            for effect in &effects {
-                match effect {
-                    Effect::Data(k) => triggers.extend(i.data_triggers.get(k).cloned()),
-                    Effect::Status(k) => triggers.extend(i.status_triggers.get(k).cloned()),
-                    Effect::Abort(k, seq) => {
+            for command in &commands {
+                match command {
+                    Command::Data(k) => triggers.extend(i.data_triggers.get(k).cloned()),
+                    Command::Status(k) => triggers.extend(i.status_triggers.get(k).cloned()),
+                    Command::Abort(k, seq) => {
                         if i.aborts.get(k).is_some_and(|(s, _)| s == seq) {
                             aborts.extend(i.aborts.remove(k).map(|(_, h)| h));
                         }
                     }
-                    Effect::Refetch(k) => {
+                    Command::Refetch(k) => {
                         if i.cache.observers(k) > 0 && i.fetchers.contains_key(k) {
                             refetch.push(k.clone());
                         }
                     }
-                    Effect::Ready(id) => ready.extend(i.send_waiters.remove(id)),
-                    Effect::Unsettled => unsettled = true,
-                    Effect::Written => written = true,
+                    Command::Ready(id) => ready.extend(i.send_waiters.remove(id)),
+                    Command::Unsettled => unsettled = true,
+                    Command::Written => written = true,
                 }
             }
             if unsettled {
@@ -202,14 +202,14 @@ impl QueryClient {
             if written {
                 triggers.push(i.written.clone());
             }
-            if !effects.is_empty() {
+            if !commands.is_empty() {
                 triggers.push(i.meta.clone());
             }
-            (effects, triggers, aborts, refetch, ready)
+            (commands, triggers, aborts, refetch, ready)
         }) else {
             return;
         };
-        drop(effects);
+        drop(commands);
         for handle in aborts {
             handle.abort();
         }
@@ -419,7 +419,7 @@ impl QueryClient {
 
     /// Lets held-back mutations send, in the order they were held.
     pub fn resume_mutations(&self) {
-        // The core wakes the waiting sends in line order (`Effect::Ready`).
+        // The core wakes the waiting sends in line order (`Command::Ready`).
         let trigger = self.run(|i, _| {
             i.cache.resume_sends();
             i.paused_trigger.clone()
@@ -522,7 +522,7 @@ impl QueryClient {
     /// Drops `key` if it has been unread for `gc_time` ms.
     fn collect(&self, key: &QueryKey, gc_time: u64) {
         self.run(|i, now| {
-            // The in-flight fetch, if any, is aborted by the `Abort` effect in `flush`.
+            // The in-flight fetch, if any, is aborted by the `Abort` command in `flush`.
             if i.cache.collect(key, gc_time, now) {
                 i.fetchers.remove(key);
             }
