@@ -288,13 +288,15 @@ fn mutating_wakes_only_when_its_answer_changes() {
     assert!(!client.is_mutating(&e1));
     assert_eq!(runs.get(), 1, "no wake for changes that keep the answer");
 
-    client.optimistic(server.edit("mine", 2, "s1"));
+    let mine = client.optimistic(server.edit("mine", 2, "s1"));
     assert!(client.is_mutating(&e1));
+    assert!(client.is_unsettled(mine));
     assert!(run_until(|| runs.get() == 2));
     server.answer("mine", Ok(()));
     assert!(run_until(|| runs.get() == 3));
     run_for(30);
     assert_eq!(*seen.borrow(), [false, true, false]);
+    assert!(!client.is_unsettled(mine));
 }
 
 #[test]
