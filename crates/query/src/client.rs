@@ -11,16 +11,33 @@ use leptos::reactive::graph::Observer;
 
 use crate::abort::{AbortHandle, AbortSignal};
 use crate::core::{
-    Cache, Effect, EntrySnapshot, ErrorValue, LogRecord, MutationId, MutationRecord, QueryError,
+    Cache, Command, EntrySnapshot, ErrorValue, LogRecord, MutationId, MutationRecord, QueryError,
     RetryPolicy, SendGate, Seq, Value,
 };
+use crate::engine::{self, Outcome, Try};
 use crate::options::{ms, QueryClientOptions};
 use crate::runtime::{now_ms, sleep, spawn};
 use crate::QueryKey;
 
 pub(crate) type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
-/// A fetch failure: the error, and whether retrying may help.
-pub(crate) type FetchError = (ErrorValue, bool);
+/// A fetch failure, type-erased: the error, and whether retrying may help.
+#[derive(Clone)]
+pub(crate) struct FetchError {
+    error: ErrorValue,
+    retryable: bool,
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.error.message())
+    }
+}
+
+impl QueryError for FetchError {
+    fn is_retryable(&self) -> bool {
+        self.retryable
+    }
+}
 type FetchFn = Rc<dyn Fn(QueryKey, AbortSignal) -> LocalFuture<Result<Value, FetchError>>>;
 
 /// How to (re)fetch one key: registered by its readers, used by refetches from anywhere.
@@ -48,9 +65,9 @@ impl Fetcher {
         let run: FetchFn = Rc::new(move |key, signal| {
             let fut = fetch(key, signal);
             Box::pin(async move {
-                fut.await.map(Value::new).map_err(|e| {
-                    let retryable = e.is_retryable();
-                    (ErrorValue::new(e), retryable)
+                fut.await.map(Value::new).map_err(|e| FetchError {
+                    retryable: e.is_retryable(),
+                    error: ErrorValue::new(e),
                 })
             })
         });
@@ -82,7 +99,7 @@ pub(crate) struct Inner {
     /// Send seq of the mutation whose success callback is running (see `set_query_data`).
     pub scope: Option<Seq>,
     paused_trigger: ArcTrigger,
-    /// Mutations waiting for their turn (scope) or the resume; woken by `Effect::Ready`.
+    /// Mutations waiting for their turn (scope) or the resume; woken by `Command::Ready`.
     send_waiters: HashMap<MutationId, futures::channel::oneshot::Sender<()>>,
     /// How to save values across page loads (see [`QueryClient::persist`]).
     pub codecs: Vec<crate::persist::Codec>,
@@ -144,39 +161,39 @@ impl QueryClient {
         Some(f(&mut inner))
     }
 
-    /// Runs a core transition, then performs its effects.
+    /// Runs a core transition, then performs its commands.
     pub(crate) fn run<R>(&self, f: impl FnOnce(&mut Inner, u64) -> R) -> Option<R> {
         let out = self.try_with(|i| f(i, now_ms()))?;
         self.flush();
         Some(out)
     }
 
-    /// Performs pending core effects outside the borrow: abort, notify, refetch.
+    /// Performs pending core commands outside the borrow: abort, notify, refetch.
     pub(crate) fn flush(&self) {
-        let Some((effects, triggers, aborts, refetch, ready)) = self.try_with(|i| {
-            let effects = i.cache.drain_effects();
+        let Some((commands, triggers, aborts, refetch, ready)) = self.try_with(|i| {
+            let commands = i.cache.drain_commands();
             let mut triggers = Vec::new();
             let mut aborts = Vec::new();
             let mut refetch = Vec::new();
             let mut ready = Vec::new();
             let (mut unsettled, mut written) = (false, false);
-            for effect in &effects {
-                match effect {
-                    Effect::Data(k) => triggers.extend(i.data_triggers.get(k).cloned()),
-                    Effect::Status(k) => triggers.extend(i.status_triggers.get(k).cloned()),
-                    Effect::Abort(k, seq) => {
+            for command in &commands {
+                match command {
+                    Command::Data(k) => triggers.extend(i.data_triggers.get(k).cloned()),
+                    Command::Status(k) => triggers.extend(i.status_triggers.get(k).cloned()),
+                    Command::Abort(k, seq) => {
                         if i.aborts.get(k).is_some_and(|(s, _)| s == seq) {
                             aborts.extend(i.aborts.remove(k).map(|(_, h)| h));
                         }
                     }
-                    Effect::Refetch(k) => {
+                    Command::Refetch(k) => {
                         if i.cache.observers(k) > 0 && i.fetchers.contains_key(k) {
                             refetch.push(k.clone());
                         }
                     }
-                    Effect::Ready(id) => ready.extend(i.send_waiters.remove(id)),
-                    Effect::Unsettled => unsettled = true,
-                    Effect::Written => written = true,
+                    Command::Ready(id) => ready.extend(i.send_waiters.remove(id)),
+                    Command::Unsettled => unsettled = true,
+                    Command::Written => written = true,
                 }
             }
             if unsettled {
@@ -185,14 +202,14 @@ impl QueryClient {
             if written {
                 triggers.push(i.written.clone());
             }
-            if !effects.is_empty() {
+            if !commands.is_empty() {
                 triggers.push(i.meta.clone());
             }
-            (effects, triggers, aborts, refetch, ready)
+            (commands, triggers, aborts, refetch, ready)
         }) else {
             return;
         };
-        drop(effects);
+        drop(commands);
         for handle in aborts {
             handle.abort();
         }
@@ -402,7 +419,7 @@ impl QueryClient {
 
     /// Lets held-back mutations send, in the order they were held.
     pub fn resume_mutations(&self) {
-        // The core wakes the waiting sends in line order (`Effect::Ready`).
+        // The core wakes the waiting sends in line order (`Command::Ready`).
         let trigger = self.run(|i, _| {
             i.cache.resume_sends();
             i.paused_trigger.clone()
@@ -505,7 +522,7 @@ impl QueryClient {
     /// Drops `key` if it has been unread for `gc_time` ms.
     fn collect(&self, key: &QueryKey, gc_time: u64) {
         self.run(|i, now| {
-            // The in-flight fetch, if any, is aborted by the `Abort` effect in `flush`.
+            // The in-flight fetch, if any, is aborted by the `Abort` command in `flush`.
             if i.cache.collect(key, gc_time, now) {
                 i.fetchers.remove(key);
             }
@@ -528,39 +545,38 @@ impl QueryClient {
         let client = *self;
         let key = key.clone();
         spawn(async move {
-            let mut attempt = 1;
-            loop {
+            // Cancelled or superseded fetches stop: their answers would be discarded anyway.
+            let current = || {
+                !signal.is_aborted()
+                    && client
+                        .try_with(|i| i.cache.is_current_fetch(&key, seq))
+                        .unwrap_or(false)
+            };
+            let attempt = async |n: u32| {
+                if n > 1 && !current() {
+                    return Try::Stop;
+                }
                 let result = (fetcher.run)(key.clone(), signal.clone()).await;
-                let current = client
-                    .try_with(|i| i.cache.is_current_fetch(&key, seq))
-                    .unwrap_or(false);
-                if signal.is_aborted() || !current {
-                    return;
+                if !current() {
+                    return Try::Stop;
                 }
-                match result {
-                    Err((_, true)) if fetcher.retry.delay_before(attempt + 1).is_some() => {
-                        let delay = fetcher.retry.delay_before(attempt + 1).unwrap_or(0);
-                        sleep(delay).await;
-                        attempt += 1;
-                        let current = client
-                            .try_with(|i| i.cache.is_current_fetch(&key, seq))
-                            .unwrap_or(false);
-                        if signal.is_aborted() || !current {
-                            return;
-                        }
-                    }
-                    result => {
-                        client.run(|i, now| {
-                            if i.aborts.get(&key).is_some_and(|(s, _)| *s == seq) {
-                                i.aborts.remove(&key);
-                            }
-                            i.cache
-                                .complete_fetch(&key, seq, result.map_err(|(e, _)| e), now)
-                        });
-                        return;
-                    }
+                Try::Answered {
+                    result,
+                    fresh: false,
                 }
-            }
+            };
+            // Fetches don't wait for the network: a failure offline is reported, data kept.
+            let result = match engine::run(fetcher.retry, attempt, || false, |_, _| true).await {
+                Outcome::Done(value) => Ok(value),
+                Outcome::Failed { error, .. } => Err(error.error),
+                Outcome::Stopped => return,
+            };
+            client.run(|i, now| {
+                if i.aborts.get(&key).is_some_and(|(s, _)| *s == seq) {
+                    i.aborts.remove(&key);
+                }
+                i.cache.complete_fetch(&key, seq, result, now)
+            });
         });
     }
 }

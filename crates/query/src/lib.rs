@@ -2,23 +2,24 @@
 #![warn(missing_docs)]
 
 mod abort;
-mod attempts;
 mod browser_events;
 mod client;
 pub mod core;
+mod engine;
 mod key;
 mod mutation;
 mod optimistic;
 mod options;
 mod persist;
 mod runtime;
+mod settle;
 mod update;
 mod use_query;
 mod watch;
 
 pub use crate::core::{
     EntrySnapshot, LogEvent, LogRecord, MutationId, MutationRecord, MutationState, QueryError,
-    QueryStatus, RetryPolicy, Target,
+    QueryStatus, RetryDecision, RetryPolicy, Target,
 };
 pub use abort::AbortSignal;
 pub use client::{provide_query_client, use_query_client, QueryClient};

@@ -6,10 +6,10 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::abort::AbortSignal;
-use crate::attempts::{self, Attempts};
 use crate::client::{use_query_client, LocalFuture, QueryClient};
 use crate::core::{MutationId, QueryError, RetryPolicy};
 use crate::runtime::spawn;
+use crate::settle::{send_and_settle, Settled};
 
 type MutationFn<V, R, E> = Rc<dyn Fn(V, AbortSignal) -> LocalFuture<Result<R, E>>>;
 type OnError<V, E, C> = Option<Rc<dyn Fn(&E, &V, C)>>;
@@ -198,26 +198,20 @@ impl QueryClient {
         let policy = options.retry.unwrap_or(self.options().mutation_retry);
         let client = *self;
         spawn(async move {
-            let run = attempts::run(client, id, policy, |signal| {
-                (options.mutation_fn)(vars.clone(), signal)
-            });
-            match run.await {
-                Attempts::Sent { response, seq } => {
-                    client.run(|i, now| i.cache.confirm(id, now));
-                    if let Some(f) = &options.on_success {
-                        client.in_scope(seq, || f(&response, &vars, &ctx));
-                    }
-                    client.run(|i, now| i.cache.finish(id, now));
+            let send = |signal| (options.mutation_fn)(vars.clone(), signal);
+            let on_success = |response: &R| {
+                if let Some(f) = &options.on_success {
+                    f(response, &vars, &ctx);
+                }
+            };
+            match send_and_settle(client, id, policy, send, true, on_success).await {
+                Settled::Succeeded(response) => {
                     if let Some(f) = &options.on_settled {
                         f(Some(&response), None, &vars);
                     }
                     done(Ok(&response));
                 }
-                Attempts::Failed { error, .. } => {
-                    client.run(|i, now| {
-                        i.cache.fail(id, &error.to_string(), now);
-                        i.cache.forget(id);
-                    });
+                Settled::Failed { error, .. } => {
                     if let Some(f) = &options.on_error {
                         f(&error, &vars, ctx);
                     }
@@ -226,7 +220,7 @@ impl QueryClient {
                     }
                     done(Err(&error));
                 }
-                Attempts::Gone => {}
+                Settled::Gone => {}
             }
         });
         id

@@ -5,10 +5,10 @@ use std::future::Future;
 use std::rc::Rc;
 
 use crate::abort::AbortSignal;
-use crate::attempts::{self, Attempts};
 use crate::client::{LocalFuture, QueryClient};
 use crate::core::{MutationId, Patch, QueryError, RetryPolicy, Target};
 use crate::runtime::spawn;
+use crate::settle::{send_and_settle, Settled};
 use crate::QueryKey;
 
 type SendFn<R, E> = Rc<dyn Fn(AbortSignal) -> LocalFuture<Result<R, E>>>;
@@ -216,26 +216,14 @@ impl QueryClient {
             let on_settled = on_settled.clone();
             let label = label.clone();
             spawn(async move {
-                match attempts::run(client, id, policy, |signal| send(signal)).await {
-                    Attempts::Sent { response, seq } => {
-                        client.run(|i, now| i.cache.confirm(id, now));
-                        // Data the callback writes from the response replaces this
-                        // mutation's own patches on those keys.
-                        if let Some(f) = &on_success {
-                            client.in_scope(seq, || f(&response));
-                        }
-                        client.run(|i, now| {
-                            i.cache.finish(id, now);
-                            i.runners.remove(&id);
-                        });
+                let on_success = |response: &R| {
+                    if let Some(f) = &on_success {
+                        f(response);
                     }
-                    Attempts::Failed { error, attempts } => {
-                        client.run(|i, now| {
-                            i.cache.fail(id, &error.to_string(), now);
-                            // Failed mutations evicted from the ledger can't be retried.
-                            let cache = &i.cache;
-                            i.runners.retain(|id, _| cache.mutation(*id).is_some());
-                        });
+                };
+                match send_and_settle(client, id, policy, |s| send(s), false, on_success).await {
+                    Settled::Succeeded(_) => {}
+                    Settled::Failed { error, attempts } => {
                         if let Some(f) = &on_error {
                             f(MutationFailure {
                                 id,
@@ -246,7 +234,7 @@ impl QueryClient {
                             });
                         }
                     }
-                    Attempts::Gone => return,
+                    Settled::Gone => return,
                 }
                 if let Some(f) = &on_settled {
                     f();

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::{QueryClient, QueryKey};
+use crate::{MutationId, QueryClient, QueryKey};
 
 impl QueryClient {
     /// Whether an unsettled mutation (pending, queued in its scope, paused or retrying)
@@ -20,6 +20,14 @@ impl QueryClient {
     pub fn is_mutating(&self, key: &QueryKey) -> bool {
         self.track_trigger(|i| &i.unsettled);
         self.try_with(|i| i.cache.is_mutating(key)).unwrap_or(false)
+    }
+
+    /// Whether mutation `id` is still unsettled (pending, queued, paused or retrying). Tracked
+    /// like [`is_mutating`](Self::is_mutating): for a form waiting on the one call it started.
+    pub fn is_unsettled(&self, id: MutationId) -> bool {
+        self.track_trigger(|i| &i.unsettled);
+        self.try_with(|i| i.cache.mutation(id).is_some_and(|m| m.state.is_unsettled()))
+            .unwrap_or(false)
     }
 
     /// [`is_mutating`](Self::is_mutating) as a signal that notifies its readers only when the

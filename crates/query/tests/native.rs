@@ -288,13 +288,15 @@ fn mutating_wakes_only_when_its_answer_changes() {
     assert!(!client.is_mutating(&e1));
     assert_eq!(runs.get(), 1, "no wake for changes that keep the answer");
 
-    client.optimistic(server.edit("mine", 2, "s1"));
+    let mine = client.optimistic(server.edit("mine", 2, "s1"));
     assert!(client.is_mutating(&e1));
+    assert!(client.is_unsettled(mine));
     assert!(run_until(|| runs.get() == 2));
     server.answer("mine", Ok(()));
     assert!(run_until(|| runs.get() == 3));
     run_for(30);
     assert_eq!(*seen.borrow(), [false, true, false]);
+    assert!(!client.is_unsettled(mine));
 }
 
 #[test]
@@ -321,4 +323,42 @@ fn data_version_counts_confirmed_writes_not_patches() {
     client.remove_queries(&key);
     assert_eq!(client.data_version(), v0 + 2);
     assert!(run_until(|| runs.get() == 3));
+}
+
+#[test]
+fn fetches_retry_through_the_same_engine_and_give_up_on_4xx() {
+    let (owner, client) = setup();
+    let calls = Rc::new(std::cell::Cell::new(0u32));
+    let answers = Rc::new(RefCell::new(vec![
+        Err(TestError(503)),
+        Ok(7),
+        Err(TestError(404)),
+    ]));
+    let fetcher = {
+        let (calls, answers) = (calls.clone(), answers.clone());
+        move |_key: QueryKey, _signal: AbortSignal| {
+            calls.set(calls.get() + 1);
+            let answer = answers.borrow_mut().remove(0);
+            async move { answer }
+        }
+    };
+    let options = QueryOptions {
+        retry: Some(FAST),
+        ..QueryOptions::default()
+    };
+    let key = QueryKey::from("n");
+    let query = owner.with(|| {
+        let key = key.clone();
+        use_query_with_options::<i32, TestError, _, _>(move || key.clone(), fetcher, options)
+    });
+    assert!(run_until(|| client.get_query_data::<i32>(&key) == Some(7)));
+    assert_eq!(calls.get(), 2, "one retry after the 503");
+
+    query.refetch();
+    assert!(run_until(
+        || query.error.get_untracked() == Some(TestError(404))
+    ));
+    run_for(30);
+    assert_eq!(calls.get(), 3, "a 404 is not retried");
+    assert_eq!(client.get_query_data::<i32>(&key), Some(7), "data kept");
 }

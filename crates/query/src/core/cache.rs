@@ -3,16 +3,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::entry::{Base, Entry, EntrySnapshot, QueryStatus};
-use super::ledger::{Ledger, MutationId, MutationRecord, MutationState};
-use super::log::{LogEvent, LogRecord, Millis, TxLog};
-use super::overlay::{Layer, Overlay, Patch, Target};
-use super::seq::{Seq, SeqCounter};
+use super::ledger::{Ledger, MutationRecord, MutationState};
+use super::log::{LogEvent, LogRecord, TxLog};
+use super::overlay::{Layer, Overlay};
+use super::types::{Millis, MutationId, Seq, SeqCounter, Target};
 use super::value::{ErrorValue, Value};
 use crate::QueryKey;
 
 /// Something the shell must do after a core operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
+pub enum Command {
     /// The shown value of a key changed: wake its data readers.
     Data(QueryKey),
     /// Fetch status, error or staleness of a key changed.
@@ -30,19 +30,6 @@ pub enum Effect {
     Written,
 }
 
-/// Whether a mutation may send now (see [`Cache::send_gate`]).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum SendGate {
-    /// Send now.
-    Go,
-    /// An earlier unsettled mutation of the same scope goes first; wait for its settle.
-    Queued(MutationId),
-    /// Sends are paused (offline); wait for the resume.
-    Paused,
-    /// Settled or unknown: nothing to send.
-    Settled,
-}
-
 /// What became of a fetch answer.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum FetchOutcome {
@@ -54,13 +41,10 @@ pub enum FetchOutcome {
     Discarded,
 }
 
-/// Most failed mutations kept for a later retry.
-const PARKED_LIMIT: usize = 64;
-
 /// The cache's whole state, as plain data with pure transitions.
 ///
-/// Every method takes the current time; effects for the IO shell accumulate until
-/// [`Cache::drain_effects`].
+/// Every method takes the current time; commands for the IO shell accumulate until
+/// [`Cache::drain_commands`].
 ///
 /// ```
 /// use eventual_query::core::{Cache, Patch, Target, Value};
@@ -77,19 +61,19 @@ const PARKED_LIMIT: usize = 64;
 /// ```
 #[derive(Debug)]
 pub struct Cache {
-    entries: BTreeMap<QueryKey, Entry>,
-    overlay: Overlay,
-    ledger: Ledger,
-    parked: HashMap<MutationId, Layer>,
+    pub(super) entries: BTreeMap<QueryKey, Entry>,
+    pub(super) overlay: Overlay,
+    pub(super) ledger: Ledger,
+    pub(super) parked: HashMap<MutationId, Layer>,
     /// Confirmed but not finished: their success callback is running.
-    confirming: BTreeSet<MutationId>,
-    seq: SeqCounter,
-    log: TxLog,
-    effects: Vec<Effect>,
+    pub(super) confirming: BTreeSet<MutationId>,
+    pub(super) seq: SeqCounter,
+    pub(super) log: TxLog,
+    pub(super) commands: Vec<Command>,
     /// Sends held back (offline); patches still show.
-    paused: bool,
+    pub(super) paused: bool,
     /// Bumped on every write or drop of confirmed data.
-    data_version: u64,
+    pub(super) data_version: u64,
 }
 
 impl Default for Cache {
@@ -109,15 +93,15 @@ impl Cache {
             confirming: BTreeSet::new(),
             seq: SeqCounter::default(),
             log: TxLog::new(log_capacity),
-            effects: Vec::new(),
+            commands: Vec::new(),
             paused: false,
             data_version: 0,
         }
     }
 
-    /// Takes the effects accumulated since the last call.
-    pub fn drain_effects(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.effects)
+    /// Takes the commands accumulated since the last call.
+    pub fn drain_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.commands)
     }
 
     // ---- reads ----
@@ -191,9 +175,9 @@ impl Cache {
         self.data_version
     }
 
-    fn written(&mut self) {
+    pub(super) fn written(&mut self) {
         self.data_version += 1;
-        self.effects.push(Effect::Written);
+        self.commands.push(Command::Written);
     }
 
     /// Whether optimistic patches show on `key`.
@@ -248,7 +232,7 @@ impl Cache {
 
     // ---- queries ----
 
-    fn entry(&mut self, key: &QueryKey, now: Millis) -> &mut Entry {
+    pub(super) fn entry(&mut self, key: &QueryKey, now: Millis) -> &mut Entry {
         self.entries
             .entry(key.clone())
             .or_insert_with(|| Entry::new(now))
@@ -260,7 +244,7 @@ impl Cache {
         e.observers += 1;
         e.stale_time_ms = stale_time_ms;
         e.unobserved_since = None;
-        self.effects.push(Effect::Status(key.clone()));
+        self.commands.push(Command::Status(key.clone()));
     }
 
     /// A reader unmounted.
@@ -270,7 +254,7 @@ impl Cache {
             if e.observers == 0 {
                 e.unobserved_since = Some(now);
             }
-            self.effects.push(Effect::Status(key.clone()));
+            self.commands.push(Command::Status(key.clone()));
         }
     }
 
@@ -281,7 +265,7 @@ impl Cache {
         }
         let seq = self.seq.next();
         self.entry(key, now).in_flight = Some(seq);
-        self.effects.push(Effect::Status(key.clone()));
+        self.commands.push(Command::Status(key.clone()));
         Some(seq)
     }
 
@@ -300,7 +284,7 @@ impl Cache {
             return FetchOutcome::Discarded;
         }
         e.in_flight = None;
-        self.effects.push(Effect::Status(key.clone()));
+        self.commands.push(Command::Status(key.clone()));
         match result {
             Err(err) => {
                 e.error = Some(err);
@@ -385,7 +369,7 @@ impl Cache {
             updated_at,
         });
         e.invalidated = stale;
-        self.effects.push(Effect::Status(key.clone()));
+        self.commands.push(Command::Status(key.clone()));
         self.refresh(key);
         self.written();
     }
@@ -401,8 +385,8 @@ impl Cache {
     pub fn cancel_key(&mut self, key: &QueryKey) {
         if let Some(e) = self.entries.get_mut(key) {
             if let Some(seq) = e.in_flight.take() {
-                self.effects.push(Effect::Abort(key.clone(), seq));
-                self.effects.push(Effect::Status(key.clone()));
+                self.commands.push(Command::Abort(key.clone(), seq));
+                self.commands.push(Command::Status(key.clone()));
             }
         }
     }
@@ -414,8 +398,8 @@ impl Cache {
             if let Some(e) = self.entries.get_mut(&key) {
                 e.invalidated = true;
             }
-            self.effects.push(Effect::Status(key.clone()));
-            self.effects.push(Effect::Refetch(key));
+            self.commands.push(Command::Status(key.clone()));
+            self.commands.push(Command::Refetch(key));
         }
     }
 
@@ -425,8 +409,8 @@ impl Cache {
         for key in &keys {
             self.cancel_key(key);
             self.entries.remove(key);
-            self.effects.push(Effect::Data(key.clone()));
-            self.effects.push(Effect::Status(key.clone()));
+            self.commands.push(Command::Data(key.clone()));
+            self.commands.push(Command::Status(key.clone()));
         }
         self.prune_confirmed();
         if !keys.is_empty() {
@@ -450,7 +434,7 @@ impl Cache {
         for key in &old {
             self.cancel_key(key);
             self.entries.remove(key);
-            self.effects.push(Effect::Data(key.clone()));
+            self.commands.push(Command::Data(key.clone()));
         }
         if !old.is_empty() {
             self.prune_confirmed();
@@ -469,7 +453,7 @@ impl Cache {
         if old {
             self.cancel_key(key);
             self.entries.remove(key);
-            self.effects.push(Effect::Data(key.clone()));
+            self.commands.push(Command::Data(key.clone()));
             self.prune_confirmed();
             self.written();
         }
@@ -485,301 +469,9 @@ impl Cache {
             .collect()
     }
 
-    // ---- mutations ----
-
-    /// Registers a mutation and shows its patches at once.
-    pub fn start_mutation(
-        &mut self,
-        label: impl Into<String>,
-        patches: Vec<Patch>,
-        refetch: Vec<Target>,
-        now: Millis,
-    ) -> MutationId {
-        self.start_scoped(label, None, patches, refetch, now)
-    }
-
-    /// [`start_mutation`](Self::start_mutation) in a scope: mutations sharing `scope` are sent
-    /// one at a time in start order (see [`send_gate`](Self::send_gate)); the patches of all of
-    /// them show at once.
-    pub fn start_scoped(
-        &mut self,
-        label: impl Into<String>,
-        scope: Option<String>,
-        patches: Vec<Patch>,
-        refetch: Vec<Target>,
-        now: Millis,
-    ) -> MutationId {
-        let id = self.ledger.next_id();
-        let place = self.ledger.next_place();
-        let label = label.into();
-        self.ledger.insert(MutationRecord {
-            id,
-            label: label.clone(),
-            state: MutationState::Pending,
-            patched: patches.iter().map(|p| p.target().clone()).collect(),
-            refetch,
-            started_at: now,
-            sent_seq: None,
-            attempts: 0,
-            error: None,
-            scope,
-            place,
-        });
-        self.record(id, LogEvent::Started, None, now);
-        self.effects.push(Effect::Unsettled);
-        self.apply_layer(
-            Layer {
-                mutation: id,
-                patches,
-                confirmed_at: None,
-            },
-            now,
-        );
-        id
-    }
-
-    fn apply_layer(&mut self, layer: Layer, now: Millis) {
-        let id = layer.mutation;
-        let n = layer.patches.len();
-        let touched = self.touched_by_layer(&layer);
-        if n > 0 {
-            self.overlay.push(layer);
-            self.record(id, LogEvent::Applied { patches: n }, None, now);
-        }
-        for key in touched {
-            self.refresh(&key);
-            self.effects.push(Effect::Status(key));
-        }
-    }
-
-    fn touched_by_layer(&self, layer: &Layer) -> Vec<QueryKey> {
-        self.entries
-            .keys()
-            .filter(|k| layer.touches(k))
-            .cloned()
-            .collect()
-    }
-
-    /// Whether mutation `id` may send now: not while an earlier unsettled mutation of its scope
-    /// is in line before it (automatic retries keep a mutation's place), nor while paused.
-    pub fn send_gate(&self, id: MutationId) -> SendGate {
-        if !self.ledger.get(id).is_some_and(|r| r.state.is_unsettled()) {
-            return SendGate::Settled;
-        }
-        if let Some(ahead) = self.ledger.ahead_of(id) {
-            return SendGate::Queued(ahead);
-        }
-        if self.paused {
-            return SendGate::Paused;
-        }
-        SendGate::Go
-    }
-
-    /// Holds back every send (offline): [`send_gate`](Self::send_gate) answers `Paused`.
-    pub fn pause_sends(&mut self) {
-        self.paused = true;
-    }
-
-    /// Lets sends go again: every unsettled mutation is woken, in line order.
-    pub fn resume_sends(&mut self) {
-        self.paused = false;
-        for id in self.ledger.unsettled_in_line() {
-            self.effects.push(Effect::Ready(id));
-        }
-    }
-
-    /// Whether sends are paused.
-    pub fn sends_paused(&self) -> bool {
-        self.paused
-    }
-
-    /// `id` settled: wake the next in line of its scope.
-    fn wake_scope(&mut self, id: MutationId) {
-        let Some(scope) = self.ledger.get(id).and_then(|r| r.scope.clone()) else {
-            return;
-        };
-        let next = self
-            .ledger
-            .unsettled_in_line()
-            .into_iter()
-            .find(|m| self.ledger.get(*m).and_then(|r| r.scope.as_ref()) == Some(&scope));
-        if let Some(next) = next {
-            self.effects.push(Effect::Ready(next));
-        }
-    }
-
-    /// A request for the mutation is being sent; returns its send seq.
-    pub fn mark_sent(&mut self, id: MutationId, now: Millis) -> Option<Seq> {
-        let seq = self.seq.next();
-        let r = self.ledger.get_mut(id)?;
-        if !r.state.is_unsettled() {
-            return None;
-        }
-        r.state = MutationState::Pending;
-        r.attempts += 1;
-        r.sent_seq = Some(seq);
-        let attempt = r.attempts;
-        self.record(id, LogEvent::Sent { attempt }, None, now);
-        Some(seq)
-    }
-
-    /// A retryable failure: keep the patches, wait `delay_ms`, resend.
-    pub fn mark_retrying(&mut self, id: MutationId, error: &str, delay_ms: u64, now: Millis) {
-        let Some(r) = self.ledger.get_mut(id) else {
-            return;
-        };
-        if !r.state.is_unsettled() {
-            return;
-        }
-        r.state = MutationState::Retrying;
-        r.error = Some(error.to_owned());
-        let attempt = r.attempts;
-        let event = LogEvent::Retried {
-            attempt,
-            delay_ms,
-            error: error.to_owned(),
-        };
-        self.record(id, event, None, now);
-    }
-
-    /// The server confirmed the mutation: [`confirm`](Self::confirm) then
-    /// [`finish`](Self::finish), for when the response writes nothing to the cache.
-    pub fn succeed(&mut self, id: MutationId, now: Millis) {
-        if self.confirm(id, now) {
-            self.finish(id, now);
-        }
-    }
-
-    /// First half of a success: the mutation is confirmed. Its patches keep showing on each key
-    /// until data newer than this point lands there — data fetched later, or the response
-    /// written by the success callback (which happens between `confirm` and `finish`).
-    pub fn confirm(&mut self, id: MutationId, now: Millis) -> bool {
-        let Some(r) = self.ledger.get_mut(id) else {
-            return false;
-        };
-        if !r.state.is_unsettled() {
-            return false;
-        }
-        r.state = MutationState::Succeeded;
-        r.error = None;
-        self.record(id, LogEvent::Succeeded, None, now);
-        let confirmed = self.seq.next();
-        if let Some(layer) = self.overlay.get_mut(id) {
-            layer.confirmed_at = Some(confirmed);
-        }
-        self.confirming.insert(id);
-        self.effects.push(Effect::Unsettled);
-        self.wake_scope(id);
-        true
-    }
-
-    /// Second half of a success: keys no other pending mutation touches are refetched.
-    pub fn finish(&mut self, id: MutationId, now: Millis) {
-        if self.confirming.remove(&id) {
-            self.settle(id, now);
-            self.prune_confirmed();
-        }
-    }
-
-    /// The mutation failed for good: remove its patches (only its own) and refetch the keys no
-    /// other pending mutation touches.
-    pub fn fail(&mut self, id: MutationId, error: &str, now: Millis) {
-        let Some(r) = self.ledger.get_mut(id) else {
-            return;
-        };
-        if !r.state.is_unsettled() {
-            return;
-        }
-        r.error = Some(error.to_owned());
-        let removed = self.overlay.remove(id);
-        let r = self.ledger.get_mut(id).expect("checked above");
-        r.state = if removed.is_some() {
-            MutationState::RolledBack
-        } else {
-            MutationState::Failed
-        };
-        let error = error.to_owned();
-        self.record(id, LogEvent::Failed { error }, None, now);
-        if let Some(layer) = removed {
-            self.record(id, LogEvent::RolledBack, None, now);
-            for key in self.touched_by_layer(&layer) {
-                self.refresh(&key);
-                self.effects.push(Effect::Status(key));
-            }
-            self.park(layer);
-        }
-        self.effects.push(Effect::Unsettled);
-        self.wake_scope(id);
-        self.settle(id, now);
-    }
-
-    fn park(&mut self, layer: Layer) {
-        if self.parked.len() >= PARKED_LIMIT {
-            if let Some(oldest) = self.parked.keys().min().copied() {
-                self.parked.remove(&oldest);
-                self.ledger.remove(oldest);
-            }
-        }
-        self.parked.insert(layer.mutation, layer);
-    }
-
-    /// Resends a failed mutation: its patches go back on top (newest) and it is pending again.
-    pub fn restart(&mut self, id: MutationId, now: Millis) -> bool {
-        let Some(r) = self.ledger.get_mut(id) else {
-            return false;
-        };
-        if !matches!(r.state, MutationState::Failed | MutationState::RolledBack) {
-            return false;
-        }
-        // A manual retry queues again at the end of its scope's line.
-        let place = self.ledger.next_place();
-        let r = self.ledger.get_mut(id).expect("checked above");
-        r.state = MutationState::Pending;
-        r.attempts = 0;
-        r.place = place;
-        self.record(id, LogEvent::Started, None, now);
-        self.effects.push(Effect::Unsettled);
-        if let Some(layer) = self.parked.remove(&id) {
-            self.apply_layer(layer, now);
-        }
-        true
-    }
-
-    /// Forgets a failed mutation (no retry will follow).
-    pub fn forget(&mut self, id: MutationId) {
-        if self.ledger.get(id).is_some_and(|r| !r.state.is_unsettled()) {
-            self.ledger.remove(id);
-            self.parked.remove(&id);
-            self.overlay.remove(id);
-        }
-    }
-
-    /// After a mutation settles: for each cached key it touches that no other unsettled mutation
-    /// touches, drop the in-flight fetch (it may predate the change) and ask for a fresh one.
-    fn settle(&mut self, id: MutationId, now: Millis) {
-        let Some(r) = self.ledger.get(id) else {
-            return;
-        };
-        let keys: Vec<QueryKey> = self
-            .entries
-            .keys()
-            .filter(|k| r.touches(k) && !self.ledger.other_unsettled_touches(k, id))
-            .cloned()
-            .collect();
-        for key in keys {
-            self.cancel_key(&key);
-            if let Some(e) = self.entries.get_mut(&key) {
-                e.invalidated = true;
-            }
-            self.record(id, LogEvent::Refetched, Some(key.clone()), now);
-            self.effects.push(Effect::Status(key.clone()));
-            self.effects.push(Effect::Refetch(key));
-        }
-    }
-
     /// Drops confirmed layers no longer showing anywhere, and the records of finished
     /// successes that have nothing left on screen.
-    fn prune_confirmed(&mut self) {
+    pub(super) fn prune_confirmed(&mut self) {
         let entries = &self.entries;
         self.overlay.retain(|l| {
             let Some(c) = l.confirmed_at else {
@@ -808,7 +500,7 @@ impl Cache {
     }
 
     /// Recomputes the shown value of `key`; emits `Data` only if it changed.
-    fn refresh(&mut self, key: &QueryKey) {
+    pub(super) fn refresh(&mut self, key: &QueryKey) {
         let Some(e) = self.entries.get(key) else {
             return;
         };
@@ -825,11 +517,17 @@ impl Cache {
             e.shown = shown;
         }
         if changed {
-            self.effects.push(Effect::Data(key.clone()));
+            self.commands.push(Command::Data(key.clone()));
         }
     }
 
-    fn record(&mut self, id: MutationId, event: LogEvent, key: Option<QueryKey>, now: Millis) {
+    pub(super) fn record(
+        &mut self,
+        id: MutationId,
+        event: LogEvent,
+        key: Option<QueryKey>,
+        now: Millis,
+    ) {
         let label = self
             .ledger
             .get(id)

@@ -1,7 +1,6 @@
 //! Per-key cache entries and their snapshots.
 
-use super::log::Millis;
-use super::seq::Seq;
+use super::types::{Millis, Seq};
 use super::value::{ErrorValue, Value};
 use crate::QueryKey;
 

@@ -1,22 +1,9 @@
 //! Ledger: every mutation's targets, state and order.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use super::log::Millis;
-use super::overlay::Target;
-use super::seq::Seq;
+use super::types::{Millis, MutationId, Seq, Target};
 use crate::QueryKey;
-
-/// Identity of a mutation; increasing in start order.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct MutationId(pub u64);
-
-impl fmt::Display for MutationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
 
 /// Where a mutation is in its lifecycle.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -3,11 +3,8 @@
 use std::collections::VecDeque;
 use std::fmt;
 
-use super::ledger::MutationId;
+use super::types::{Millis, MutationId};
 use crate::QueryKey;
-
-/// Milliseconds since the Unix epoch (injected by the caller, so the core stays pure).
-pub type Millis = u64;
 
 /// What happened to a mutation (or a key on its behalf).
 #[derive(Clone, Debug, PartialEq)]

@@ -1,16 +1,17 @@
 //! Functional core: plain data and pure transitions, no Leptos, no browser.
 //!
 //! The reactive shell ([`crate::QueryClient`]) owns one [`Cache`], calls its transitions with
-//! the current time, and performs the [`Effect`]s they produce (notify readers, abort or start
+//! the current time, and performs the [`Command`]s they produce (notify readers, abort or start
 //! fetches).
 
 mod cache;
 mod entry;
 mod ledger;
 mod log;
+mod mutations;
 mod overlay;
 mod retry;
-mod seq;
+mod types;
 mod value;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -18,11 +19,12 @@ mod scope_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-pub use cache::{Cache, Effect, FetchOutcome, SendGate};
+pub use cache::{Cache, Command, FetchOutcome};
 pub use entry::{Base, EntrySnapshot, QueryStatus};
-pub use ledger::{MutationId, MutationRecord, MutationState};
-pub use log::{LogEvent, LogRecord, Millis, TxLog};
-pub use overlay::{Patch, Target};
-pub use retry::{QueryError, RetryPolicy};
-pub use seq::{Seq, SeqCounter};
+pub use ledger::{MutationRecord, MutationState};
+pub use log::{LogEvent, LogRecord, TxLog};
+pub use mutations::SendGate;
+pub use overlay::Patch;
+pub use retry::{QueryError, RetryDecision, RetryPolicy};
+pub use types::{Millis, MutationId, Seq, SeqCounter, Target};
 pub use value::{ErrorValue, Value};

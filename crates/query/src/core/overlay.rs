@@ -4,38 +4,9 @@ use std::any::Any;
 use std::fmt;
 use std::rc::Rc;
 
-use super::ledger::MutationId;
-use super::seq::Seq;
+use super::types::{MutationId, Seq, Target};
 use super::value::Value;
 use crate::QueryKey;
-
-/// What a patch applies to: one key, or every key under a prefix.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// Exactly this key.
-    Key(QueryKey),
-    /// This key and every key it prefixes.
-    Prefix(QueryKey),
-}
-
-impl Target {
-    /// Whether `key` is covered.
-    pub fn matches(&self, key: &QueryKey) -> bool {
-        match self {
-            Target::Key(k) => k == key,
-            Target::Prefix(p) => key.starts_with(p),
-        }
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Target::Key(k) => write!(f, "{k}"),
-            Target::Prefix(p) => write!(f, "{p}/*"),
-        }
-    }
-}
 
 type PatchFn = Rc<dyn Fn(&dyn Any) -> Option<Box<dyn Any>>>;
 

@@ -77,6 +77,44 @@ impl RetryPolicy {
     }
 }
 
+/// What to do after a failed attempt: the one retry decision for fetches and mutations.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RetryDecision {
+    /// Try again after this many ms.
+    RetryAfter(u64),
+    /// Offline: hold the request until the network is back (uses up no attempt; the count
+    /// starts again after the wait).
+    WaitForNetwork,
+    /// Not retryable, or attempts exhausted: the failure is final.
+    GiveUp,
+}
+
+impl RetryPolicy {
+    /// After `attempts_made` attempts, the last of which failed: retry after a backoff, wait
+    /// for the network (a retryable error while `offline`), or give up.
+    ///
+    /// ```
+    /// use eventual_query::{RetryDecision, RetryPolicy};
+    /// let p = RetryPolicy { max_attempts: 2, base_ms: 100, factor: 2.0, max_delay_ms: 1_000 };
+    /// assert_eq!(p.decide(1, true, false), RetryDecision::RetryAfter(100));
+    /// assert_eq!(p.decide(2, true, false), RetryDecision::GiveUp);
+    /// assert_eq!(p.decide(2, true, true), RetryDecision::WaitForNetwork);
+    /// assert_eq!(p.decide(1, false, true), RetryDecision::GiveUp);
+    /// ```
+    pub fn decide(&self, attempts_made: u32, retryable: bool, offline: bool) -> RetryDecision {
+        if !retryable {
+            return RetryDecision::GiveUp;
+        }
+        if offline {
+            return RetryDecision::WaitForNetwork;
+        }
+        match self.delay_before(attempts_made + 1) {
+            Some(delay) => RetryDecision::RetryAfter(delay),
+            None => RetryDecision::GiveUp,
+        }
+    }
+}
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self::QUERY_DEFAULT
@@ -108,5 +146,27 @@ mod tests {
         assert_eq!(p.next_delay(3, &Status(503)), None);
         assert_eq!(p.next_delay(1, &Status(412)), None);
         assert_eq!(RetryPolicy::NEVER.next_delay(1, &Status(500)), None);
+    }
+
+    #[test]
+    fn decide_backs_off_waits_offline_and_gives_up() {
+        use RetryDecision::*;
+        let p = RetryPolicy {
+            max_attempts: 3,
+            base_ms: 100,
+            factor: 2.0,
+            max_delay_ms: 150,
+        };
+        assert_eq!(p.decide(1, true, false), RetryAfter(100));
+        assert_eq!(p.decide(2, true, false), RetryAfter(150), "capped");
+        assert_eq!(p.decide(3, true, false), GiveUp, "attempts exhausted");
+        // Offline is not a failure: even past the last attempt, a retryable error waits.
+        assert_eq!(p.decide(3, true, true), WaitForNetwork);
+        assert_eq!(p.decide(1, true, true), WaitForNetwork);
+        // A 4xx is final online or offline.
+        assert_eq!(p.decide(1, false, false), GiveUp);
+        assert_eq!(p.decide(1, false, true), GiveUp);
+        assert_eq!(RetryPolicy::NEVER.decide(1, true, false), GiveUp);
+        assert_eq!(RetryPolicy::NEVER.decide(1, true, true), WaitForNetwork);
     }
 }

@@ -25,10 +25,10 @@ fn fetched(c: &mut Cache, key: &str, v: Vec<u32>) {
 }
 
 fn ready(c: &mut Cache) -> Vec<MutationId> {
-    c.drain_effects()
+    c.drain_commands()
         .into_iter()
         .filter_map(|e| match e {
-            Effect::Ready(id) => Some(id),
+            Command::Ready(id) => Some(id),
             _ => None,
         })
         .collect()
@@ -72,7 +72,7 @@ fn a_scope_sends_in_start_order_and_keeps_its_place_across_retry_and_pause() {
         SendGate::Queued(a),
         "a pause keeps the order"
     );
-    c.drain_effects();
+    c.drain_commands();
     c.resume_sends();
     assert_eq!(
         ready(&mut c),
@@ -97,7 +97,7 @@ fn a_failed_first_mutation_does_not_block_the_second() {
     let b = scoped(&mut c, "b", "e1", push("e/1", 2));
     assert_eq!(c.send_gate(b), SendGate::Queued(a));
     c.mark_sent(a, 1);
-    c.drain_effects();
+    c.drain_commands();
     c.fail(a, "409", 2);
     assert_eq!(ready(&mut c), vec![b]);
     assert_eq!(c.send_gate(b), SendGate::Go);
@@ -118,7 +118,7 @@ fn a_manual_retry_queues_at_the_end_of_its_scope() {
     assert_eq!(c.send_gate(b), SendGate::Go);
     assert_eq!(shown(&c, "e/1"), Some(vec![0, 2, 1]));
     c.mark_sent(b, 4);
-    c.drain_effects();
+    c.drain_commands();
     c.succeed(b, 5);
     assert_eq!(ready(&mut c), vec![a]);
     assert_eq!(c.send_gate(a), SendGate::Go);

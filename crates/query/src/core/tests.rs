@@ -40,10 +40,10 @@ fn fetched(c: &mut Cache, key: &str, v: Vec<u32>) {
 }
 
 fn refetches(c: &mut Cache) -> Vec<QueryKey> {
-    c.drain_effects()
+    c.drain_commands()
         .into_iter()
         .filter_map(|e| match e {
-            Effect::Refetch(k) => Some(k),
+            Command::Refetch(k) => Some(k),
             _ => None,
         })
         .collect()
@@ -84,7 +84,7 @@ fn guarantee_3_refetch_once_when_the_last_touching_mutation_settles() {
     let b = c.start_mutation("b", vec![push(Target::Prefix(k("e")), 2)], vec![], 0);
     c.mark_sent(a, 0);
     c.mark_sent(b, 0);
-    c.drain_effects();
+    c.drain_commands();
     c.succeed(b, 1);
     // e/1 is still touched by a; only the list is refetched now.
     assert_eq!(refetches(&mut c), vec![k("e/list")]);
@@ -97,9 +97,9 @@ fn guarantee_4_out_of_order_answers_cannot_go_back_in_time() {
     let mut c = Cache::default();
     let key = k("e/1");
     let old = c.begin_fetch(&key, 0).unwrap();
-    c.drain_effects();
+    c.drain_commands();
     c.invalidate(&key); // aborts `old`
-    assert!(matches!(c.drain_effects().as_slice(), [Effect::Abort(_, s), ..] if *s == old));
+    assert!(matches!(c.drain_commands().as_slice(), [Command::Abort(_, s), ..] if *s == old));
     let new = c.begin_fetch(&key, 0).unwrap();
     assert_eq!(
         c.complete_fetch(&key, new, Ok(Value::new(vec![2u32])), 1),
@@ -176,11 +176,11 @@ fn prefix_patch_reaches_entries_fetched_while_pending_and_skips_other_types() {
 fn equal_fetch_result_does_not_notify_data_readers() {
     let mut c = Cache::default();
     fetched(&mut c, "e/1", vec![1]);
-    c.drain_effects();
+    c.drain_commands();
     fetched(&mut c, "e/1", vec![1]);
-    assert!(!c.drain_effects().contains(&Effect::Data(k("e/1"))));
+    assert!(!c.drain_commands().contains(&Command::Data(k("e/1"))));
     fetched(&mut c, "e/1", vec![2]);
-    assert!(c.drain_effects().contains(&Effect::Data(k("e/1"))));
+    assert!(c.drain_commands().contains(&Command::Data(k("e/1"))));
 }
 
 #[test]
@@ -419,11 +419,11 @@ impl World {
         }
     }
 
-    /// Performs effects like the shell does (every key counts as observed).
-    fn effects(&mut self) -> BTreeSet<QueryKey> {
+    /// Performs commands like the shell does (every key counts as observed).
+    fn perform(&mut self) -> BTreeSet<QueryKey> {
         let mut refetched = BTreeSet::new();
-        for e in self.cache.drain_effects() {
-            if let Effect::Refetch(key) = e {
+        for e in self.cache.drain_commands() {
+            if let Command::Refetch(key) = e {
                 refetched.insert(key);
             }
         }
@@ -446,7 +446,7 @@ impl World {
             .filter(|key| target.matches(key) && !self.unsettled_touching(key, id))
             .cloned()
             .collect();
-        let got = self.effects();
+        let got = self.perform();
         assert_eq!(
             got, expected,
             "guarantee 3: refetch exactly keys no other mutation touches"
@@ -605,7 +605,7 @@ impl World {
                 self.cache.invalidate(&prefix);
             }
         }
-        self.effects();
+        self.perform();
     }
 
     /// Guarantees 1, 2 and 4 after every step.
