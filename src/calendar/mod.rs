@@ -9,7 +9,7 @@ pub mod layout;
 pub mod moves;
 pub mod zone;
 
-#[cfg(target_arch = "wasm32")]
+// Compiled natively too (js_sys builds there), so the pages that use it build for tests.
 pub mod browser;
 
 // The native tests use proptest, which does not build for wasm32; browser.rs has the

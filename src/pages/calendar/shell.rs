@@ -19,6 +19,7 @@ use crate::calendar::{parse_route_date, today, View, ViewKind};
 use crate::config::href;
 use crate::mutations::Actions;
 use crate::pages::NotFound;
+use crate::toasts::Toasts;
 
 /// Pixels per hour of the week grid (15 minutes = 12 px).
 pub const HOUR_PX: f64 = 48.0;
@@ -143,6 +144,7 @@ fn Frame(kind: ViewKind, date: Memo<Date>) -> impl IntoView {
         client: use_query_client(),
     };
     provide_context(cal);
+    super::write::register(Toasts::use_context());
     drag::install(cal);
     let neighbour = |by: i32| {
         Signal::derive(move || {

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use crate::calendar::Times;
 use crate::keys;
 use crate::mutations::{Actions, FormFeedback};
-use crate::toasts::{ToastAction, ToastKind};
+use crate::toasts::{ToastAction, ToastKind, Toasts};
 
 /// What a change of times was, for its toast.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,7 @@ struct Undoable {
 thread_local! {
     /// Saved moves and resizes, latest last.
     static UNDO: RefCell<Vec<Undoable>> = const { RefCell::new(Vec::new()) };
+    static TOASTS: std::cell::Cell<Option<Toasts>> = const { std::cell::Cell::new(None) };
 }
 
 /// How often a save's state is looked at until it settles.
@@ -83,9 +84,7 @@ pub fn save_times(
             Change::Move => "Moved",
             Change::Resize => "Resized",
             Change::Undo => {
-                actions
-                    .toasts()
-                    .success(format!("Put “{}” back.", title.trim()));
+                toasts().success(format!("Put “{}” back.", title.trim()));
                 return;
             }
         };
@@ -94,7 +93,7 @@ pub fn save_times(
             before,
         };
         UNDO.with(|u| u.borrow_mut().push(undo.clone()));
-        actions.toasts().show(
+        toasts().show(
             ToastKind::Success,
             format!("{what} “{}”.", title.trim()),
             vec![ToastAction::new("Undo", move || {
@@ -104,6 +103,18 @@ pub fn save_times(
             None,
         );
     });
+}
+
+/// The app's toasts (from context, not through the actions: they need not hand them out).
+fn toasts() -> Toasts {
+    TOASTS
+        .with(|t| t.get())
+        .expect("the calendar page registers the toasts")
+}
+
+/// Keeps the page's toasts for the callbacks that run after it (a save settling later).
+pub fn register(toasts: Toasts) {
+    TOASTS.with(|t| t.set(Some(toasts)));
 }
 
 fn same(a: &Undoable, b: &Undoable) -> bool {
