@@ -17,7 +17,7 @@ use super::week::WeekGrid;
 use crate::calendar::browser::{first_weekday, now, BrowserZone};
 use crate::calendar::{parse_route_date, today, View, ViewKind};
 use crate::config::href;
-use crate::mutations::Actions;
+use crate::events::EventActions;
 use crate::pages::NotFound;
 use crate::toasts::Toasts;
 
@@ -42,7 +42,7 @@ pub struct Cal {
     pub selection: RwSignal<Option<super::slot::Selection>>,
     /// Until when (ms) the click that follows a drop opens nothing.
     pub swallow_until: RwSignal<f64>,
-    pub actions: Actions,
+    pub actions: EventActions,
     pub client: QueryClient,
 }
 
@@ -140,7 +140,7 @@ fn Frame(kind: ViewKind, date: Memo<Date>) -> impl IntoView {
         slot: RwSignal::new(None),
         selection: RwSignal::new(None),
         swallow_until: RwSignal::new(0.0),
-        actions: expect_context::<Actions>(),
+        actions: expect_context::<EventActions>(),
         client: use_query_client(),
     };
     provide_context(cal);

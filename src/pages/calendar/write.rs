@@ -1,6 +1,6 @@
 //! The calendar's one door to the write path: moves and resizes are an `EventPatch` of
-//! start/end through `Actions::save` (optimistic apply, revert + Retry, the 412 flow, in-order
-//! sends per event, offline waiting), creates go through `Actions::create`. Also the Undo
+//! start/end through `EventActions::save` (optimistic apply, revert + Retry, the 412 flow, in-order
+//! sends per event, offline waiting), creates go through `EventActions::create`. Also the Undo
 //! toast after a saved move and the Ctrl+Z stack.
 
 use std::cell::RefCell;
@@ -11,8 +11,8 @@ use eventual_query::{MutationId, MutationState, QueryClient};
 use leptos::prelude::*;
 
 use crate::calendar::Times;
+use crate::events::{EventActions, FormFeedback};
 use crate::keys;
-use crate::mutations::{Actions, FormFeedback};
 use crate::toasts::{ToastAction, ToastKind, Toasts};
 
 /// What a change of times was, for its toast.
@@ -43,7 +43,7 @@ const WATCH_MS: u64 = 100;
 /// `event` moved or resized to `times`: shown at once, saved like an edit. Once the server
 /// confirms it, a toast offers Undo (and Ctrl+Z can take it back).
 pub fn save_times(
-    actions: Actions,
+    actions: EventActions,
     client: QueryClient,
     event: &Event,
     times: Times,
@@ -122,7 +122,7 @@ fn same(a: &Undoable, b: &Undoable) -> bool {
 }
 
 /// Ctrl+Z: puts back the latest saved move or resize. False when there is none.
-pub fn undo_latest(actions: Actions, client: QueryClient) -> bool {
+pub fn undo_latest(actions: EventActions, client: QueryClient) -> bool {
     let Some(undo) = UNDO.with(|u| u.borrow_mut().pop()) else {
         return false;
     };
@@ -130,7 +130,7 @@ pub fn undo_latest(actions: Actions, client: QueryClient) -> bool {
     true
 }
 
-fn put_back(actions: Actions, client: QueryClient, undo: &Undoable) {
+fn put_back(actions: EventActions, client: QueryClient, undo: &Undoable) {
     let current = client
         .get_query_data::<Event>(&keys::event(&undo.id))
         .or_else(|| cached_in_lists(client, &undo.id));
@@ -176,7 +176,7 @@ fn watch(client: QueryClient, mutation: MutationId, saved: impl Fn() + 'static) 
 }
 
 /// A new event from the dialog: shown in the grid at once, created like the create page.
-pub fn create(actions: Actions, title: String, times: Times) {
+pub fn create(actions: EventActions, title: String, times: Times) {
     let input = EventInput {
         title,
         description: String::new(),
