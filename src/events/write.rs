@@ -1,6 +1,6 @@
 //! The one write path: every action hands its change to [`EventActions::write`], which shows
-//! it, sends it in its event's line of writes (a query-cache scope), settles it in the outbox,
-//! and on failure tells the person (in [`EventActions::failed`]) with a way to try again.
+//! it, sends it in its event's line of writes, settles it in the outbox, and on failure
+//! tells the person (in [`EventActions::failed`]) with a way to try again.
 
 use std::rc::Rc;
 
@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use super::failure;
 use super::lists::apply_patch;
+use super::turn::TurnSlot;
 use super::{EventActions, FormFeedback};
 use crate::api::ApiError;
 use crate::keys;
@@ -50,7 +51,7 @@ pub(super) enum Then {
 pub(super) struct Write<R: Written> {
     pending: Pending,
     send: Send<R>,
-    line: Option<String>,
+    turn: Option<EventId>,
     show: Show<R>,
     on_success: Rc<dyn Fn(&R)>,
     feedback: FormFeedback,
@@ -68,7 +69,7 @@ impl<R: Written> Write<R> {
         Self {
             pending,
             send: Rc::new(move |p| Box::pin(send(p))),
-            line: None,
+            turn: None,
             show: Box::new(|o| o),
             on_success: Rc::new(|_| {}),
             feedback: FormFeedback::default(),
@@ -77,10 +78,10 @@ impl<R: Written> Write<R> {
         }
     }
 
-    /// Sent in the line of writes `line` (see `EventActions::line_of`): one at a time, in
-    /// the order they were made, keeping its place across automatic retries and pauses.
-    pub(super) fn in_line(mut self, line: String) -> Self {
-        self.line = Some(line);
+    /// Sent in `id`'s line of writes: one at a time, in the order they were made, keeping its
+    /// place across automatic retries.
+    pub(super) fn in_line_of(mut self, id: &EventId) -> Self {
+        self.turn = Some(id.clone());
         self
     }
 
@@ -127,7 +128,7 @@ impl EventActions {
         let Write {
             pending,
             send,
-            line,
+            turn,
             show,
             on_success,
             feedback,
@@ -136,12 +137,19 @@ impl EventActions {
         } = write;
         let this = *self;
         let api = self.api();
+        // The place in the event's line is taken now and kept across automatic retries until
+        // the change settles: a retried older save never lands after a newer one.
+        let turn = turn.map(|id| (TurnSlot::new(api.write_turn(&id)), id));
         let label = pending.change().label();
         let sender = {
-            let pending = pending.clone();
+            let (pending, turn) = (pending.clone(), turn.clone());
             move |_signal| {
-                let (api, send, pending) = (api.clone(), send.clone(), pending.clone());
+                let (api, send, pending, turn) =
+                    (api.clone(), send.clone(), pending.clone(), turn.clone());
                 async move {
+                    if let Some((slot, id)) = &turn {
+                        slot.wait(&api, id).await;
+                    }
                     let result = send(pending.clone()).await;
                     match &result {
                         Ok(r) => pending.confirmed(r.written().and_then(|id| api.etag(id))),
@@ -158,14 +166,8 @@ impl EventActions {
             }
         };
         let settled = pending.clone();
-        let mut optimistic = show(Optimistic::new(label, sender));
-        // The place in the line is taken now and kept until the change settles: a retried
-        // older save never lands after a newer one.
-        if let Some(line) = line {
-            optimistic = optimistic.scope(line);
-        }
         let id = self.client.optimistic(
-            optimistic
+            show(Optimistic::new(label, sender))
                 .on_success(move |r: &R| {
                     settled.settled();
                     on_success(r);
@@ -173,6 +175,11 @@ impl EventActions {
                 .on_error(move |f: MutationFailure<ApiError>| {
                     if on_failure(&f) == Then::Toast {
                         this.failed(f, &pending, feedback, on_give_up.clone());
+                    }
+                })
+                .on_settled(move || {
+                    if let Some((slot, _)) = &turn {
+                        slot.release();
                     }
                 })
                 .refetch(keys::lists()),

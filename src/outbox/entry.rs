@@ -9,38 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::browser::names::{HEARTBEAT_PREFIX, OUTBOX_ANY, OUTBOX_PREFIX};
 use crate::keys;
 
+pub use super::intent::Intent;
+
 /// A tab whose heartbeat is older than this is gone; its changes may be adopted.
 pub const HEARTBEAT_TTL_MS: u64 = 6_000;
-
-/// What the person meant by a change: its name in messages, the log and the outbox list
-/// (stored as that name, so entries written before this type existed still read).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Intent {
-    /// The edit form's Save.
-    #[serde(rename = "Save event")]
-    Edit,
-    /// The list's quick status change.
-    #[serde(rename = "Change status")]
-    Status,
-    /// The new-event form's Create.
-    #[serde(rename = "Create event")]
-    Create,
-    /// Undo of a delete: the event created again.
-    #[serde(rename = "Undo delete")]
-    Undo,
-}
-
-impl Intent {
-    /// The name people see.
-    pub fn label(self) -> &'static str {
-        match self {
-            Intent::Edit => "Save event",
-            Intent::Status => "Change status",
-            Intent::Create => "Create event",
-            Intent::Undo => "Undo delete",
-        }
-    }
-}
 
 /// A change the app can re-issue through its actions (closures can't be stored).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

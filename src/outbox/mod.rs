@@ -7,6 +7,7 @@
 
 mod chain;
 pub mod entry;
+mod intent;
 mod tabs;
 
 use std::cell::RefCell;

@@ -1,0 +1,33 @@
+//! What the person meant by a change, as stored in the outbox.
+
+use serde::{Deserialize, Serialize};
+
+/// What the person meant by a change: its name in messages, the log and the outbox list
+/// (stored as that name, so entries written before this type existed still read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Intent {
+    /// The edit form's Save.
+    #[serde(rename = "Save event")]
+    Edit,
+    /// The list's quick status change.
+    #[serde(rename = "Change status")]
+    Status,
+    /// The new-event form's Create.
+    #[serde(rename = "Create event")]
+    Create,
+    /// Undo of a delete: the event created again.
+    #[serde(rename = "Undo delete")]
+    Undo,
+}
+
+impl Intent {
+    /// The name people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Intent::Edit => "Save event",
+            Intent::Status => "Change status",
+            Intent::Create => "Create event",
+            Intent::Undo => "Undo delete",
+        }
+    }
+}
