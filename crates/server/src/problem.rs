@@ -121,9 +121,16 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::Database(db) => db.message().contains("database is locked"),
             _ => false,
         };
+        // PostgreSQL's text cannot hold U+0000 (SQLSTATE 22021): the client's text, not a fault.
+        let nul = matches!(&e, sqlx::Error::Database(db) if db.code().as_deref() == Some("22021"));
         if busy {
             tracing::warn!(error = %e, "database busy");
             ApiError::unavailable("The database is busy; try again")
+        } else if nul {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Text may not contain the character U+0000 on this server (PostgreSQL cannot store it)",
+            )
         } else {
             ApiError::internal(e)
         }

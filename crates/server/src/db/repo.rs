@@ -88,6 +88,15 @@ impl Repo {
     /// ordered by start then id, with the total before paging; both read in one snapshot.
     pub(crate) async fn list(&self, p: &ListParams) -> sqlx::Result<ListPage> {
         let needle = p.q.as_deref().map(search_text);
+        if self.pool().backend() == Backend::Postgres
+            && needle.as_ref().is_some_and(|n| n.contains('\0'))
+        {
+            // PostgreSQL text cannot hold U+0000, so no stored text contains it.
+            return Ok(ListPage {
+                events: Vec::new(),
+                total: 0,
+            });
+        }
         let from = p.from.map(Timestamp::unix_millis);
         let to = p.to.map(Timestamp::unix_millis);
         let limit = i64::from(p.limit);

@@ -221,3 +221,25 @@ async fn a_broken_database_is_a_clean_500() {
     assert!(!text.contains("events") && !text.contains("sql"), "{text}");
     app.get("/api/health").await;
 }
+
+#[tokio::test]
+async fn a_nul_character_is_never_a_5xx() {
+    let app = app().await;
+    let mut body = event("a\u{0}b");
+    let res = app.json(Method::POST, "/api/events", &[], &body).await;
+    if on_postgres() {
+        // PostgreSQL text cannot hold U+0000: refused as the client's text, nothing stored.
+        let p = res.problem(422);
+        assert!(p["detail"].as_str().unwrap().contains("U+0000"), "{p}");
+        assert_eq!(app.all().await, serde_json::json!([]));
+    } else {
+        assert_eq!(res.status, StatusCode::CREATED);
+        assert_eq!(res.json()["title"], "a\u{0}b");
+    }
+    body["title"] = "plain".into();
+    app.create(&body).await;
+    let found = app.get("/api/events?q=%00").await;
+    assert_eq!(found.status, StatusCode::OK);
+    let expected = if on_postgres() { 0 } else { 1 };
+    assert_eq!(found.json().as_array().unwrap().len(), expected);
+}
