@@ -304,7 +304,7 @@ pub fn EventForm(
 
 /// A labelled control with its message below (`<id>-error`).
 #[component]
-fn Field(
+pub fn Field(
     id: &'static str,
     label: &'static str,
     error: Signal<Option<String>>,

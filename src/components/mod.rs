@@ -8,7 +8,7 @@ mod status_badge;
 mod toast;
 
 pub use devtools::{devtools_requested, Devtools};
-pub use event_form::{EventForm, FormState};
+pub use event_form::{EventForm, Field, FormState};
 pub use offline_banner::OfflineBanner;
 pub use skeleton::Skeleton;
 pub use status_badge::StatusBadge;

@@ -10,6 +10,7 @@ use time::Duration;
 use super::shell::Cal;
 use super::write;
 use crate::calendar::Times;
+use crate::components::Field;
 use crate::time::{
     all_day_last, all_day_range, format_date, local_input_to_timestamp, parse_date,
     timestamp_to_local_input, utc_day,
@@ -143,8 +144,7 @@ fn Dialog() -> impl IntoView {
         >
             <form class="cal-dialog-form" on:submit=submit novalidate=true>
                 <h2 id="new-event-heading">"New event"</h2>
-                <div class="field">
-                    <label for="new-event-title">"Title"</label>
+                <Field id="new-event-title" label="Title" error=title_error.into()>
                     <input
                         id="new-event-title"
                         type="text"
@@ -157,23 +157,16 @@ fn Dialog() -> impl IntoView {
                             title_error.with(Option::is_some).then_some("new-event-title-error")
                         }
                     />
-                    <Show when=move || title_error.with(Option::is_some)>
-                        <p id="new-event-title-error" class="field-error">
-                            {move || title_error.get()}
-                        </p>
-                    </Show>
-                </div>
-                <div class="field">
-                    <label for="new-event-start">"Start"</label>
+                </Field>
+                <Field id="new-event-start" label="Start" error=Signal::stored(None)>
                     <input
                         id="new-event-start"
                         type=kind
                         prop:value=move || start.get()
                         on:input=move |ev| start.set(event_target_value(&ev))
                     />
-                </div>
-                <div class="field">
-                    <label for="new-event-end">"End"</label>
+                </Field>
+                <Field id="new-event-end" label="End" error=end_error.into()>
                     <input
                         id="new-event-end"
                         type=kind
@@ -184,12 +177,7 @@ fn Dialog() -> impl IntoView {
                             end_error.with(Option::is_some).then_some("new-event-end-error")
                         }
                     />
-                    <Show when=move || end_error.with(Option::is_some)>
-                        <p id="new-event-end-error" class="field-error">
-                            {move || end_error.get()}
-                        </p>
-                    </Show>
-                </div>
+                </Field>
                 <div class="cal-dialog-buttons">
                     <button type="submit" class="button primary">"Create"</button>
                     <button type="button" class="button" on:click=move |_| close()>
