@@ -15,6 +15,7 @@ import {
   patchEvent,
   statusWith,
   uniqueTitle,
+  unheard,
   watchText,
   API,
   type ApiEvent,
@@ -436,6 +437,8 @@ test.describe('failures', () => {
   test('a move on stale data (412) gives "changed elsewhere" and "Apply my changes"', async ({ page, request }) => {
     const sun = week(9);
     const e = await timed(request, 'Stale', plus(sun, 1), '09:00', '10:00');
+    // This page has not heard of their change yet (it would refetch before the move otherwise).
+    await unheard(page);
     await page.goto(`/calendar/week/${sun}`);
     await expect(link(await day(page, plus(sun, 1)), e.title)).toBeVisible();
     const theirs = await patchEvent(request, e.id, { location: 'Their room' });
