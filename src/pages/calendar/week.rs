@@ -150,7 +150,7 @@ fn Day(
                     key=|id: &EventId| id.clone()
                     let:id
                 >
-                    <StripEvent id=id day=day items=all_day />
+                    {placed_event(id, day, all_day, Fit::Line, strip_place)}
                 </For>
             </div>
             <div
@@ -162,7 +162,7 @@ fn Day(
                     key=|id: &EventId| id.clone()
                     let:id
                 >
-                    <TimedEvent id=id day=day items=timed />
+                    {placed_event(id, day, timed, Fit::Timed, timed_place)}
                 </For>
                 {selection}
                 {now_line}
@@ -171,47 +171,42 @@ fn Day(
     }
 }
 
-#[component]
-fn TimedEvent(id: EventId, day: Date, items: Items<Placed>) -> impl IntoView {
+/// One event of `items` (found by `id`, so it follows moves), placed by `place`.
+fn placed_event<P: Clone + Send + Sync + PartialEq + 'static>(
+    id: EventId,
+    day: Date,
+    items: Items<P>,
+    fit: Fit,
+    place: impl Fn(Option<&P>) -> Place + Send + Sync + 'static,
+) -> impl IntoView {
     let item = {
         let id = id.clone();
         Memo::new(move |_| items.with(|v| v.iter().find(|(e, _)| e.id == id).cloned()))
     };
     let event = Memo::new(move |_| item.with(|i| i.as_ref().map(|(e, _)| e.clone())));
-    let place = Signal::derive(move || {
-        item.with(|i| {
-            i.as_ref()
-                .map(|(_, p)| {
-                    let cols = p.columns.max(1) as f64;
-                    Place {
-                        top: format!("{:.4}%", p.top * 100.0),
-                        height: format!("{:.4}%", p.height * 100.0),
-                        left: format!("{:.4}%", p.column as f64 / cols * 100.0),
-                        width: format!("{:.4}%", 100.0 / cols),
-                        row: String::new(),
-                    }
-                })
-                .unwrap_or_default()
-        })
-    });
-    view! { <EventLink id=id day=day event=event place=place fit=Fit::Timed /> }
+    let place = Signal::derive(move || item.with(|i| place(i.as_ref().map(|(_, p)| p))));
+    view! { <EventLink id=id day=day event=event place=place fit=fit /> }
 }
 
-#[component]
-fn StripEvent(id: EventId, day: Date, items: Items<usize>) -> impl IntoView {
-    let item = {
-        let id = id.clone();
-        Memo::new(move |_| items.with(|v| v.iter().find(|(e, _)| e.id == id).cloned()))
-    };
-    let event = Memo::new(move |_| item.with(|i| i.as_ref().map(|(e, _)| e.clone())));
-    let place = Signal::derive(move || {
-        item.with(|i| Place {
-            row: i
-                .as_ref()
-                .map(|(_, row)| (row + 1).to_string())
-                .unwrap_or_default(),
-            ..Place::default()
-        })
-    });
-    view! { <EventLink id=id day=day event=event place=place fit=Fit::Line /> }
+/// A timed event: top and height on the day's one scale, side by side with its overlaps.
+fn timed_place(p: Option<&Placed>) -> Place {
+    p.map(|p| {
+        let cols = p.columns.max(1) as f64;
+        Place {
+            top: format!("{:.4}%", p.top * 100.0),
+            height: format!("{:.4}%", p.height * 100.0),
+            left: format!("{:.4}%", p.column as f64 / cols * 100.0),
+            width: format!("{:.4}%", 100.0 / cols),
+            row: String::new(),
+        }
+    })
+    .unwrap_or_default()
+}
+
+/// An all-day event: its row in the strip (kept across the days it spans).
+fn strip_place(row: Option<&usize>) -> Place {
+    Place {
+        row: row.map(|r| (r + 1).to_string()).unwrap_or_default(),
+        ..Place::default()
+    }
 }
