@@ -166,6 +166,39 @@ fn a_scope_sends_one_at_a_time_in_order_across_retries_and_pauses() {
 }
 
 #[test]
+fn a_third_in_a_scope_waits_until_the_second_is_answered() {
+    // The e2e "saves of one event reach the server in the order they were made", natively.
+    let (_owner, client) = setup();
+    client.set_query_data(&QueryKey::from("e/1"), vec![0u32]);
+    let server = Server::default();
+    let a = client.optimistic(server.edit("a", 1, "e1"));
+    let b = client.optimistic(server.edit("b", 2, "e1"));
+    let c = client.optimistic(server.edit("c", 3, "e1"));
+    assert!(run_until(|| server.sent() == ["a"]));
+    server.answer("a", Ok(()));
+    assert!(run_until(|| server.sent() == ["a", "b"]));
+    run_for(30);
+    assert_eq!(server.sent(), ["a", "b"], "c waits while b is on the wire");
+    // A fourth, made while b is on the wire and c waits, goes after c.
+    let d = client.optimistic(server.edit("d", 4, "e1"));
+    assert_eq!(shown(client), Some(vec![0, 1, 2, 3, 4]));
+    run_for(30);
+    assert_eq!(server.sent(), ["a", "b"]);
+    server.answer("b", Ok(()));
+    assert!(run_until(|| server.sent() == ["a", "b", "c"]));
+    run_for(30);
+    assert_eq!(server.sent(), ["a", "b", "c"]);
+    server.answer("c", Ok(()));
+    assert!(run_until(|| server.sent() == ["a", "b", "c", "d"]));
+    server.answer("d", Ok(()));
+    assert!(run_until(|| client
+        .pending_mutations()
+        .iter()
+        .all(|m| !m.state.is_unsettled())));
+    let _ = (a, b, c, d);
+}
+
+#[test]
 fn a_failed_first_mutation_lets_the_second_go_and_keeps_its_patch() {
     let (_owner, client) = setup();
     client.set_query_data(&QueryKey::from("e/1"), vec![0u32]);
