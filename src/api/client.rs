@@ -2,7 +2,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use eventual_model::{Event, EventId, EventInput, EventPatch, Timestamp};
-use futures::channel::oneshot;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
@@ -28,10 +27,7 @@ impl ListQuery {
     }
 }
 
-/// One write's turn on an event; the next write in line goes when this is dropped.
-pub struct WriteTurn(#[allow(dead_code)] oneshot::Sender<()>);
-
-/// The events API client. Cheap to clone; clones share the ETag book and per-event locks.
+/// The events API client. Cheap to clone; clones share the ETag book.
 #[derive(Clone)]
 pub struct Api {
     inner: Arc<Inner>,
@@ -41,9 +37,6 @@ struct Inner {
     base: String,
     /// The entity tag of the last confirmed server version of each event, for `If-Match`.
     etags: Mutex<HashMap<EventId, String>>,
-    /// Writes to one event go out one at a time, in the order they were made, so each
-    /// carries the previous one's ETag: the tail of each event's queue of writers.
-    queues: Mutex<HashMap<EventId, oneshot::Receiver<()>>>,
 }
 
 impl Api {
@@ -53,7 +46,6 @@ impl Api {
             inner: Arc::new(Inner {
                 base: base.into().trim_end_matches('/').to_owned(),
                 etags: Mutex::new(HashMap::new()),
-                queues: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -102,26 +94,6 @@ impl Api {
     fn forget(&self, id: &EventId) {
         if let Ok(mut etags) = self.inner.etags.lock() {
             etags.remove(id);
-        }
-    }
-
-    /// Take this event's next place in line now (not when the future is first polled), then
-    /// wait for the earlier writes; the returned turn is held while writing. A fair queue, not a
-    /// lock: saves must reach the server in the order they were made, or an older one wins.
-    pub fn write_turn(&self, id: &EventId) -> impl std::future::Future<Output = WriteTurn> {
-        let (done, next) = oneshot::channel();
-        let before = self
-            .inner
-            .queues
-            .lock()
-            .expect("write queues are never poisoned")
-            .insert(id.clone(), next);
-        async move {
-            if let Some(before) = before {
-                // Cancelled (the earlier turn dropped) and completed mean the same: our turn.
-                let _ = before.await;
-            }
-            WriteTurn(done)
         }
     }
 
@@ -218,11 +190,10 @@ impl Api {
             .await
     }
 
-    /// `PATCH /events/{id}` with a merge patch, for a caller that already holds this event's
-    /// [`WriteTurn`] (one that keeps its place in line across automatic retries); `if_match`
-    /// picks the `If-Match` once earlier writes are done (a change saved offline carries the
-    /// version it was made on), `key` is the change's idempotency key.
-    pub async fn patch_in_turn(
+    /// `PATCH /events/{id}` with a merge patch, sent once earlier writes to the event are done
+    /// (the caller's line of writes); `if_match` picks the `If-Match` then (a change saved
+    /// offline carries the version it was made on), `key` is the change's idempotency key.
+    pub async fn patch(
         &self,
         id: &EventId,
         patch: &EventPatch,
@@ -235,15 +206,14 @@ impl Api {
     }
 
     /// `DELETE /events/{id}` after earlier writes to the event, with the `If-Match` chosen
-    /// by `if_match` then (see [`Api::patch_in_turn`]). A 404 counts as done: the event is
-    /// gone either way.
-    pub async fn delete_with(
+    /// by `if_match` then (see [`Api::patch`]). A 404 counts as done: the event is gone
+    /// either way.
+    pub async fn delete(
         &self,
         id: &EventId,
         if_match: impl FnOnce() -> Option<String>,
         key: Option<&str>,
     ) -> Result<(), ApiError> {
-        let _turn = self.write_turn(id).await;
         let builder = keyed(Request::delete(&self.event_url(id)), key);
         match send(preconditioned(builder, if_match()), None).await {
             Ok(_) => {}

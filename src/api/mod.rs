@@ -3,5 +3,5 @@
 mod client;
 mod error;
 
-pub use client::{Api, ListQuery, WriteTurn};
+pub use client::{Api, ListQuery};
 pub use error::{error_from_response, ApiError};

@@ -109,7 +109,7 @@ impl EventActions {
         };
         let write = Write::new(pending, send)
             // Edits of the stand-in queue behind this create (see `send_patch`).
-            .in_line_of(&temp_id)
+            .in_line(self.line_of(&temp_id))
             .show(move |o| {
                 o.patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| {
                     upsert_sorted(list, &temp)
@@ -141,13 +141,14 @@ impl EventActions {
             move |pending: Pending| {
                 let (api, id) = (this.api(), id.clone());
                 async move {
-                    api.delete_with(&id, || pending.if_match(), Some(&pending.key()))
+                    api.delete(&id, || pending.if_match(), Some(&pending.key()))
                         .await
                 }
             }
         };
         let gone = id.clone();
         let write = Write::new(pending, send)
+            .in_line(self.line_of(&id))
             .show(move |o| {
                 o.patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| remove_from(list, &gone))
             })

@@ -6,7 +6,6 @@ mod create;
 mod failure;
 mod lists;
 mod save;
-mod turn;
 mod write;
 
 use std::collections::HashMap;
@@ -151,6 +150,22 @@ impl EventActions {
             .try_with_untracked(|c| c.get(temp).cloned())
             .flatten()
             .or_else(|| remembered_id(temp))
+    }
+
+    /// The line of writes `id` is sent in, one at a time in start order: its own, or for an
+    /// event created from a stand-in in this page, the stand-in's (edits made on the stand-in
+    /// and on the real event after it stay in one line).
+    fn line_of(&self, id: &eventual_model::EventId) -> String {
+        let line = self
+            .creations
+            .try_with_untracked(|c| {
+                c.iter()
+                    .find(|(_, real)| *real == id)
+                    .map(|(temp, _)| temp.clone())
+            })
+            .flatten()
+            .unwrap_or_else(|| id.clone());
+        format!("event/{line}")
     }
 
     /// What a create that failed while its stand-in was on screen left for the form (taken).

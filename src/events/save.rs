@@ -89,23 +89,22 @@ impl EventActions {
                 let (api, id, patch) = (this.api(), id.clone(), patch.clone());
                 let refresh = conflicted.replace(false);
                 async move {
-                    // An edit of a stand-in waited behind its create: it goes to the real id,
-                    // in that event's line too (ahead of anything made after the id arrived).
-                    let (id, _real_turn) = if is_temp(&id) {
+                    // An edit of a stand-in waited behind its create (the real event's later
+                    // writes share that line): it goes to the real id.
+                    let id = if is_temp(&id) {
                         let Some(real) = this.created_id_untracked(&id) else {
                             return Err(ApiError::Decode(NOT_CREATED.into()));
                         };
                         pending.retarget(&real, api.etag(&real));
-                        let real_turn = api.write_turn(&real).await;
-                        (real, Some(real_turn))
+                        real
                     } else {
-                        (id, None)
+                        id
                     };
                     if refresh {
                         api.get(&id, None).await?;
                         pending.rebase(api.etag(&id));
                     }
-                    api.patch_in_turn(&id, &patch, || pending.if_match(), Some(&pending.key()))
+                    api.patch(&id, &patch, || pending.if_match(), Some(&pending.key()))
                         .await
                 }
             }
@@ -126,7 +125,7 @@ impl EventActions {
             }
         };
         let write = Write::new(pending, send)
-            .in_line_of(&id)
+            .in_line(self.line_of(&id))
             .show(move |o| this.show_patch(o, &id, patch))
             .on_success(move |saved: &Event| this.confirm(saved))
             .feedback(feedback)

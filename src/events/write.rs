@@ -1,6 +1,6 @@
 //! The one write path: every action hands its change to [`EventActions::write`], which shows
-//! it, sends it in its event's line of writes, settles it in the outbox, and on failure
-//! tells the person (in [`EventActions::failed`]) with a way to try again.
+//! it, sends it in its event's line of writes (a query-cache scope), settles it in the outbox,
+//! and on failure tells the person (in [`EventActions::failed`]) with a way to try again.
 
 use std::rc::Rc;
 
@@ -11,7 +11,6 @@ use leptos::prelude::*;
 
 use super::failure;
 use super::lists::apply_patch;
-use super::turn::TurnSlot;
 use super::{EventActions, FormFeedback};
 use crate::api::ApiError;
 use crate::keys;
@@ -51,7 +50,7 @@ pub(super) enum Then {
 pub(super) struct Write<R: Written> {
     pending: Pending,
     send: Send<R>,
-    turn: Option<EventId>,
+    line: Option<String>,
     show: Show<R>,
     on_success: Rc<dyn Fn(&R)>,
     feedback: FormFeedback,
@@ -69,7 +68,7 @@ impl<R: Written> Write<R> {
         Self {
             pending,
             send: Rc::new(move |p| Box::pin(send(p))),
-            turn: None,
+            line: None,
             show: Box::new(|o| o),
             on_success: Rc::new(|_| {}),
             feedback: FormFeedback::default(),
@@ -78,10 +77,10 @@ impl<R: Written> Write<R> {
         }
     }
 
-    /// Sent in `id`'s line of writes: one at a time, in the order they were made, keeping its
-    /// place across automatic retries.
-    pub(super) fn in_line_of(mut self, id: &EventId) -> Self {
-        self.turn = Some(id.clone());
+    /// Sent in the line of writes `line` (see `EventActions::line_of`): one at a time, in
+    /// the order they were made, keeping its place across automatic retries and pauses.
+    pub(super) fn in_line(mut self, line: String) -> Self {
+        self.line = Some(line);
         self
     }
 
@@ -128,7 +127,7 @@ impl EventActions {
         let Write {
             pending,
             send,
-            turn,
+            line,
             show,
             on_success,
             feedback,
@@ -137,19 +136,12 @@ impl EventActions {
         } = write;
         let this = *self;
         let api = self.api();
-        // The place in the event's line is taken now and kept across automatic retries until
-        // the change settles: a retried older save never lands after a newer one.
-        let turn = turn.map(|id| (TurnSlot::new(api.write_turn(&id)), id));
         let label = pending.change().label();
         let sender = {
-            let (pending, turn) = (pending.clone(), turn.clone());
+            let pending = pending.clone();
             move |_signal| {
-                let (api, send, pending, turn) =
-                    (api.clone(), send.clone(), pending.clone(), turn.clone());
+                let (api, send, pending) = (api.clone(), send.clone(), pending.clone());
                 async move {
-                    if let Some((slot, id)) = &turn {
-                        slot.wait(&api, id).await;
-                    }
                     let result = send(pending.clone()).await;
                     match &result {
                         Ok(r) => pending.confirmed(r.written().and_then(|id| api.etag(id))),
@@ -166,8 +158,14 @@ impl EventActions {
             }
         };
         let settled = pending.clone();
+        let mut optimistic = show(Optimistic::new(label, sender));
+        // The place in the line is taken now and kept until the change settles: a retried
+        // older save never lands after a newer one.
+        if let Some(line) = line {
+            optimistic = optimistic.scope(line);
+        }
         let id = self.client.optimistic(
-            show(Optimistic::new(label, sender))
+            optimistic
                 .on_success(move |r: &R| {
                     settled.settled();
                     on_success(r);
@@ -175,11 +173,6 @@ impl EventActions {
                 .on_error(move |f: MutationFailure<ApiError>| {
                     if on_failure(&f) == Then::Toast {
                         this.failed(f, &pending, feedback, on_give_up.clone());
-                    }
-                })
-                .on_settled(move || {
-                    if let Some((slot, _)) = &turn {
-                        slot.release();
                     }
                 })
                 .refetch(keys::lists()),
