@@ -277,9 +277,18 @@ test('saves of one event reach the server in the order they were made', async ({
   await openEvent(page, event);
   const traffic = new ApiTraffic(page);
   const arrived: string[] = [];
-  const slow = await intercept(page, { method: 'PATCH', path: eventPath(event.id) }, (route, req) => {
+  // The first two answers wait for the test to open their gate, so what is on the wire when
+  // does not depend on how fast this machine is.
+  const gates = [0, 1].map(() => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { open, opened };
+  });
+  const slow = await intercept(page, { method: 'PATCH', path: eventPath(event.id) }, async (route, req, n) => {
     arrived.push((JSON.parse(req.postData() ?? '{}') as { title?: string }).title ?? '?');
-    return route.fallback({ headers: { ...req.headers(), 'x-eventual-fault': 'delay=700' } });
+    const response = await route.fetch();
+    await gates[n - 1]?.opened;
+    await route.fulfill({ response });
   });
   const titles = [1, 2, 3, 4].map((n) => uniqueTitle(`Order ${n}`));
   // Three saves queue up behind the first…
@@ -287,10 +296,14 @@ test('saves of one event reach the server in the order they were made', async ({
     await editAndSave(page, 'Title', title);
     await expect(heading(page)).toHaveText(title);
   }
+  await expect.poll(() => slow.count(), 'the second and third wait while the first is on the wire').toBe(1);
+  gates[0].open();
   // …and a fourth is made while the second is on the wire and the third still waits.
   await expect.poll(() => slow.count()).toBe(2);
   await editAndSave(page, 'Title', titles[3]);
   await expect(heading(page)).toHaveText(titles[3]);
+  expect(slow.count(), 'the third still waits for the second').toBe(2);
+  gates[1].open();
   await traffic.settled();
   expect.soft(arrived, 'the order saves reached the network').toEqual(titles);
   const stored = await expectScreenEqualsServer(page, request, event.id);
