@@ -2,83 +2,19 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::reactive::graph::Observer;
 
-use crate::abort::{AbortHandle, AbortSignal};
+use crate::abort::AbortHandle;
 use crate::core::{
-    Cache, Command, EntrySnapshot, ErrorValue, LogRecord, MutationId, MutationRecord, QueryError,
-    RetryPolicy, SendGate, Seq, Value,
+    Cache, Command, EntrySnapshot, LogRecord, MutationId, MutationRecord, Seq, Value,
 };
-use crate::engine::{self, Outcome, Try};
+use crate::fetcher::Fetcher;
 use crate::options::{ms, QueryClientOptions};
-use crate::runtime::{now_ms, sleep, spawn};
+use crate::runtime::now_ms;
 use crate::QueryKey;
-
-pub(crate) type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
-/// A fetch failure, type-erased: the error, and whether retrying may help.
-#[derive(Clone)]
-pub(crate) struct FetchError {
-    error: ErrorValue,
-    retryable: bool,
-}
-
-impl std::fmt::Display for FetchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.error.message())
-    }
-}
-
-impl QueryError for FetchError {
-    fn is_retryable(&self) -> bool {
-        self.retryable
-    }
-}
-type FetchFn = Rc<dyn Fn(QueryKey, AbortSignal) -> LocalFuture<Result<Value, FetchError>>>;
-
-/// How to (re)fetch one key: registered by its readers, used by refetches from anywhere.
-#[derive(Clone)]
-pub(crate) struct Fetcher {
-    pub run: FetchFn,
-    pub retry: RetryPolicy,
-    pub stale_time_ms: u64,
-    pub gc_time_ms: u64,
-}
-
-impl Fetcher {
-    pub fn new<T, E, F, Fut>(
-        fetch: F,
-        retry: RetryPolicy,
-        stale_time_ms: u64,
-        gc_time_ms: u64,
-    ) -> Self
-    where
-        T: PartialEq + 'static,
-        E: QueryError,
-        F: Fn(QueryKey, AbortSignal) -> Fut + 'static,
-        Fut: Future<Output = Result<T, E>> + 'static,
-    {
-        let run: FetchFn = Rc::new(move |key, signal| {
-            let fut = fetch(key, signal);
-            Box::pin(async move {
-                fut.await.map(Value::new).map_err(|e| FetchError {
-                    retryable: e.is_retryable(),
-                    error: ErrorValue::new(e),
-                })
-            })
-        });
-        Self {
-            run,
-            retry,
-            stale_time_ms,
-            gc_time_ms,
-        }
-    }
-}
 
 /// Re-runs a mutation's send loop (for [`QueryClient::retry`]).
 pub(crate) type Runner = Rc<dyn Fn(QueryClient)>;
@@ -93,14 +29,14 @@ pub(crate) struct Inner {
     pub unsettled: ArcTrigger,
     /// Woken when confirmed data is written or dropped (`data_version`).
     pub written: ArcTrigger,
-    fetchers: HashMap<QueryKey, Fetcher>,
-    aborts: HashMap<QueryKey, (Seq, AbortHandle)>,
+    pub fetchers: HashMap<QueryKey, Fetcher>,
+    pub aborts: HashMap<QueryKey, (Seq, AbortHandle)>,
     pub runners: HashMap<MutationId, Runner>,
     /// Send seq of the mutation whose success callback is running (see `set_query_data`).
     pub scope: Option<Seq>,
-    paused_trigger: ArcTrigger,
+    pub paused_trigger: ArcTrigger,
     /// Mutations waiting for their turn (scope) or the resume; woken by `Command::Ready`.
-    send_waiters: HashMap<MutationId, futures::channel::oneshot::Sender<()>>,
+    pub send_waiters: HashMap<MutationId, futures::channel::oneshot::Sender<()>>,
     /// How to save values across page loads (see [`QueryClient::persist`]).
     pub codecs: Vec<crate::persist::Codec>,
 }
@@ -403,180 +339,5 @@ impl QueryClient {
         self.track_meta();
         self.try_with(|i| i.cache.log().cloned().collect())
             .unwrap_or_default()
-    }
-
-    // ---- pausing (offline) ----
-
-    /// Holds back mutation sends (and retries) until [`resume_mutations`](Self::resume_mutations);
-    /// their patches still show at once.
-    pub fn pause_mutations(&self) {
-        let trigger = self.try_with(|i| {
-            i.cache.pause_sends();
-            i.paused_trigger.clone()
-        });
-        trigger.inspect(ArcTrigger::notify);
-    }
-
-    /// Lets held-back mutations send, in the order they were held.
-    pub fn resume_mutations(&self) {
-        // The core wakes the waiting sends in line order (`Command::Ready`).
-        let trigger = self.run(|i, _| {
-            i.cache.resume_sends();
-            i.paused_trigger.clone()
-        });
-        trigger.inspect(ArcTrigger::notify);
-    }
-
-    /// Whether mutations are paused. Tracked.
-    pub fn mutations_paused(&self) -> bool {
-        let state = self.try_with(|i| (i.cache.sends_paused(), i.paused_trigger.clone()));
-        match state {
-            Some((paused, trigger)) => {
-                if Observer::get().is_some() {
-                    trigger.track();
-                }
-                paused
-            }
-            None => false,
-        }
-    }
-
-    /// Whether mutations are paused, untracked.
-    pub(crate) fn mutations_paused_untracked(&self) -> bool {
-        self.try_with(|i| i.cache.sends_paused()).unwrap_or(false)
-    }
-
-    /// Waits until mutation `id` may send (its scope's turn, and not paused). `Some(true)` if
-    /// it waited for a resume, `None` if it settled meanwhile (or the client is gone).
-    pub(crate) async fn send_turn(&self, id: MutationId) -> Option<bool> {
-        let mut was_paused = false;
-        loop {
-            let (gate, rx) = self.try_with(|i| {
-                let gate = i.cache.send_gate(id);
-                let rx = matches!(gate, SendGate::Queued(_) | SendGate::Paused).then(|| {
-                    let (tx, rx) = futures::channel::oneshot::channel();
-                    i.send_waiters.insert(id, tx);
-                    rx
-                });
-                (gate, rx)
-            })?;
-            match gate {
-                SendGate::Go => return Some(was_paused),
-                SendGate::Settled => return None,
-                SendGate::Paused => was_paused = true,
-                SendGate::Queued(_) => {}
-            }
-            if let Some(rx) = rx {
-                // A dropped sender (client disposed) ends the wait too.
-                if rx.await.is_err() {
-                    return None;
-                }
-            }
-        }
-    }
-
-    // ---- readers ----
-
-    /// A reader of `key` mounted: registers how to fetch it and fetches if stale.
-    pub(crate) fn observe(&self, key: &QueryKey, fetcher: Fetcher) {
-        self.run(|i, now| {
-            i.cache.observe(key, fetcher.stale_time_ms, now);
-            i.fetchers.insert(key.clone(), fetcher);
-        });
-        let stale = self
-            .try_with(|i| i.cache.is_stale(key, now_ms()))
-            .unwrap_or(false);
-        if stale {
-            self.fetch(key);
-        }
-    }
-
-    /// A reader of `key` went away; `abort` also cancels its fetch if nobody else reads it.
-    pub(crate) fn unobserve(&self, key: &QueryKey, abort: bool) {
-        let gc = self.run(|i, now| {
-            i.cache.unobserve(key, now);
-            let unread = i.cache.observers(key) == 0;
-            if unread && abort {
-                i.cache.cancel_key(key);
-            }
-            let gc_time = i
-                .fetchers
-                .get(key)
-                .map_or(ms(i.options.gc_time), |f| f.gc_time_ms);
-            unread.then_some(gc_time)
-        });
-        if let Some(Some(gc_time)) = gc {
-            self.schedule_collect(key, gc_time);
-        }
-    }
-
-    pub(crate) fn schedule_collect(&self, key: &QueryKey, gc_time: u64) {
-        let client = *self;
-        let key = key.clone();
-        spawn(async move {
-            sleep(gc_time).await;
-            client.collect(&key, gc_time);
-        });
-    }
-
-    /// Drops `key` if it has been unread for `gc_time` ms.
-    fn collect(&self, key: &QueryKey, gc_time: u64) {
-        self.run(|i, now| {
-            // The in-flight fetch, if any, is aborted by the `Abort` command in `flush`.
-            if i.cache.collect(key, gc_time, now) {
-                i.fetchers.remove(key);
-            }
-        });
-        // Triggers stay: a component may still read the key directly and must hear of new data.
-    }
-
-    /// Starts a fetch of `key` unless one is in flight or nobody registered a fetcher.
-    pub(crate) fn fetch(&self, key: &QueryKey) {
-        let started = self.run(|i, now| {
-            let fetcher = i.fetchers.get(key)?.clone();
-            let seq = i.cache.begin_fetch(key, now)?;
-            let (handle, signal) = AbortHandle::new();
-            i.aborts.insert(key.clone(), (seq, handle));
-            Some((fetcher, seq, signal))
-        });
-        let Some(Some((fetcher, seq, signal))) = started else {
-            return;
-        };
-        let client = *self;
-        let key = key.clone();
-        spawn(async move {
-            // Cancelled or superseded fetches stop: their answers would be discarded anyway.
-            let current = || {
-                !signal.is_aborted()
-                    && client
-                        .try_with(|i| i.cache.is_current_fetch(&key, seq))
-                        .unwrap_or(false)
-            };
-            let attempt = async |n: u32| {
-                if n > 1 && !current() {
-                    return Try::Stop;
-                }
-                let result = (fetcher.run)(key.clone(), signal.clone()).await;
-                if !current() {
-                    return Try::Stop;
-                }
-                Try::Answered {
-                    result,
-                    fresh: false,
-                }
-            };
-            // Fetches don't wait for the network: a failure offline is reported, data kept.
-            let result = match engine::run(fetcher.retry, attempt, || false, |_, _| true).await {
-                Outcome::Done(value) => Ok(value),
-                Outcome::Failed { error, .. } => Err(error.error),
-                Outcome::Stopped => return,
-            };
-            client.run(|i, now| {
-                if i.aborts.get(&key).is_some_and(|(s, _)| *s == seq) {
-                    i.aborts.remove(&key);
-                }
-                i.cache.complete_fetch(&key, seq, result, now)
-            });
-        });
     }
 }

@@ -6,8 +6,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::abort::AbortSignal;
-use crate::client::{use_query_client, LocalFuture, QueryClient};
+use crate::client::{use_query_client, QueryClient};
 use crate::core::{MutationId, QueryError, RetryPolicy};
+use crate::fetcher::LocalFuture;
 use crate::runtime::spawn;
 use crate::settle::{send_and_settle, Settled};
 

@@ -5,8 +5,9 @@ use std::future::Future;
 use std::rc::Rc;
 
 use crate::abort::AbortSignal;
-use crate::client::{LocalFuture, QueryClient};
+use crate::client::QueryClient;
 use crate::core::{MutationId, Patch, QueryError, RetryPolicy, Target};
+use crate::fetcher::LocalFuture;
 use crate::runtime::spawn;
 use crate::settle::{send_and_settle, Settled};
 use crate::QueryKey;

@@ -9,8 +9,9 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
 use crate::abort::AbortSignal;
-use crate::client::{use_query_client, Fetcher, QueryClient};
+use crate::client::{use_query_client, QueryClient};
 use crate::core::QueryError;
+use crate::fetcher::Fetcher;
 use crate::options::{ms, QueryOptions};
 use crate::QueryKey;
 

@@ -2,11 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::entry::{Base, Entry, EntrySnapshot, QueryStatus};
-use super::ledger::{Ledger, MutationRecord, MutationState};
+use super::entry::{Base, Entry};
+use super::ledger::{Ledger, MutationState};
 use super::log::{LogEvent, LogRecord, TxLog};
 use super::overlay::{Layer, Overlay};
-use super::types::{Millis, MutationId, Seq, SeqCounter, Target};
+use super::types::{Millis, MutationId, Seq, SeqCounter};
 use super::value::{ErrorValue, Value};
 use crate::QueryKey;
 
@@ -102,132 +102,6 @@ impl Cache {
     /// Takes the commands accumulated since the last call.
     pub fn drain_commands(&mut self) -> Vec<Command> {
         std::mem::take(&mut self.commands)
-    }
-
-    // ---- reads ----
-
-    /// The value on screen: confirmed data with every active patch applied.
-    pub fn shown(&self, key: &QueryKey) -> Option<&Value> {
-        self.entries.get(key)?.shown.as_ref()
-    }
-
-    /// The confirmed server data.
-    pub fn base(&self, key: &QueryKey) -> Option<&Base> {
-        self.entries.get(key)?.base.as_ref()
-    }
-
-    /// The last fetch error of a key.
-    pub fn error(&self, key: &QueryKey) -> Option<&ErrorValue> {
-        self.entries.get(key)?.error.as_ref()
-    }
-
-    /// Whether a fetch of `key` is in flight.
-    pub fn is_fetching(&self, key: &QueryKey) -> bool {
-        self.entries.get(key).is_some_and(|e| e.in_flight.is_some())
-    }
-
-    /// Whether `seq` is still the fetch whose answer `key` will accept.
-    pub fn is_current_fetch(&self, key: &QueryKey, seq: Seq) -> bool {
-        self.entries
-            .get(key)
-            .is_some_and(|e| e.in_flight == Some(seq))
-    }
-
-    /// Whether the key should be refetched on next read (missing keys are stale).
-    pub fn is_stale(&self, key: &QueryKey, now: Millis) -> bool {
-        self.entries.get(key).is_none_or(|e| e.is_stale(now))
-    }
-
-    /// Whether the key is cached.
-    pub fn contains(&self, key: &QueryKey) -> bool {
-        self.entries.contains_key(key)
-    }
-
-    /// Number of mounted readers.
-    pub fn observers(&self, key: &QueryKey) -> usize {
-        self.entries.get(key).map_or(0, |e| e.observers)
-    }
-
-    /// Cached keys, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &QueryKey> {
-        self.entries.keys()
-    }
-
-    /// Cached keys matching `target`.
-    pub fn keys_matching(&self, target: &Target) -> Vec<QueryKey> {
-        self.entries
-            .keys()
-            .filter(|k| target.matches(k))
-            .cloned()
-            .collect()
-    }
-
-    /// Whether an unsettled mutation (pending or retrying) touches `key` through a patch or a
-    /// refetch target.
-    pub fn is_mutating(&self, key: &QueryKey) -> bool {
-        self.ledger.unsettled_touches(key)
-    }
-
-    /// A counter bumped on every write or drop of confirmed data (fetch answers, local and
-    /// hydrated data, removals, garbage collection): a cheap "something to save" signal.
-    /// Optimistic patches don't count; they are never saved.
-    pub fn data_version(&self) -> u64 {
-        self.data_version
-    }
-
-    pub(super) fn written(&mut self) {
-        self.data_version += 1;
-        self.commands.push(Command::Written);
-    }
-
-    /// Whether optimistic patches show on `key`.
-    pub fn has_pending(&self, key: &QueryKey) -> bool {
-        let seq = self.entries.get(key).map_or(Seq(0), Entry::base_seq);
-        self.overlay.has_active(key, seq)
-    }
-
-    /// Devtools view of every entry.
-    pub fn snapshots(&self, now: Millis) -> Vec<EntrySnapshot> {
-        self.entries
-            .iter()
-            .map(|(key, e)| EntrySnapshot {
-                key: key.clone(),
-                status: if e.error.is_some() {
-                    QueryStatus::Error
-                } else if e.base.is_some() {
-                    QueryStatus::Success
-                } else {
-                    QueryStatus::Pending
-                },
-                is_fetching: e.in_flight.is_some(),
-                age_ms: e.base.as_ref().map(|b| now.saturating_sub(b.updated_at)),
-                observers: e.observers,
-                is_stale: e.is_stale(now),
-                has_pending: self.overlay.has_active(key, e.base_seq()),
-                error: e.error.as_ref().map(|x| x.message().to_owned()),
-            })
-            .collect()
-    }
-
-    /// Mutations not yet settled, plus succeeded ones still showing until their refetch lands,
-    /// plus failed ones kept for a retry.
-    pub fn mutations(&self) -> Vec<MutationRecord> {
-        self.ledger.all().cloned().collect()
-    }
-
-    /// One mutation's record.
-    pub fn mutation(&self, id: MutationId) -> Option<&MutationRecord> {
-        self.ledger.get(id)
-    }
-
-    /// The transaction log, oldest first.
-    pub fn log(&self) -> impl Iterator<Item = &LogRecord> {
-        self.log.records()
-    }
-
-    /// The last sequence number issued.
-    pub fn current_seq(&self) -> Seq {
-        self.seq.current()
     }
 
     // ---- queries ----
@@ -374,99 +248,10 @@ impl Cache {
         self.written();
     }
 
-    /// Aborts in-flight fetches under `prefix`; their answers will never be written.
-    pub fn cancel(&mut self, prefix: &QueryKey) {
-        for key in self.keys_matching(&Target::Prefix(prefix.clone())) {
-            self.cancel_key(&key);
-        }
-    }
-
-    /// Aborts the in-flight fetch of exactly `key`; its answer will never be written.
-    pub fn cancel_key(&mut self, key: &QueryKey) {
-        if let Some(e) = self.entries.get_mut(key) {
-            if let Some(seq) = e.in_flight.take() {
-                self.commands.push(Command::Abort(key.clone(), seq));
-                self.commands.push(Command::Status(key.clone()));
-            }
-        }
-    }
-
-    /// Marks keys under `prefix` stale, aborts their in-flight fetches and asks for refetches.
-    pub fn invalidate(&mut self, prefix: &QueryKey) {
-        for key in self.keys_matching(&Target::Prefix(prefix.clone())) {
-            self.cancel_key(&key);
-            if let Some(e) = self.entries.get_mut(&key) {
-                e.invalidated = true;
-            }
-            self.commands.push(Command::Status(key.clone()));
-            self.commands.push(Command::Refetch(key));
-        }
-    }
-
-    /// Drops keys under `prefix` (aborting their fetches).
-    pub fn remove(&mut self, prefix: &QueryKey) -> Vec<QueryKey> {
-        let keys = self.keys_matching(&Target::Prefix(prefix.clone()));
-        for key in &keys {
-            self.cancel_key(key);
-            self.entries.remove(key);
-            self.commands.push(Command::Data(key.clone()));
-            self.commands.push(Command::Status(key.clone()));
-        }
-        self.prune_confirmed();
-        if !keys.is_empty() {
-            self.written();
-        }
-        keys
-    }
-
-    /// Drops entries unread for at least `gc_time_ms`; returns them.
-    pub fn gc(&mut self, gc_time_ms: Millis, now: Millis) -> Vec<QueryKey> {
-        let old: Vec<QueryKey> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| {
-                e.observers == 0
-                    && e.unobserved_since
-                        .is_some_and(|t| now.saturating_sub(t) >= gc_time_ms)
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
-        for key in &old {
-            self.cancel_key(key);
-            self.entries.remove(key);
-            self.commands.push(Command::Data(key.clone()));
-        }
-        if !old.is_empty() {
-            self.prune_confirmed();
-            self.written();
-        }
-        old
-    }
-
-    /// Drops `key` if it has been unread for at least `gc_time_ms`; true if dropped.
-    pub fn collect(&mut self, key: &QueryKey, gc_time_ms: Millis, now: Millis) -> bool {
-        let old = self.entries.get(key).is_some_and(|e| {
-            e.observers == 0
-                && e.unobserved_since
-                    .is_some_and(|t| now.saturating_sub(t) >= gc_time_ms)
-        });
-        if old {
-            self.cancel_key(key);
-            self.entries.remove(key);
-            self.commands.push(Command::Data(key.clone()));
-            self.prune_confirmed();
-            self.written();
-        }
-        old
-    }
-
-    /// Stale keys that are being read (for focus / reconnect refetches).
-    pub fn stale_observed(&self, now: Millis) -> Vec<QueryKey> {
-        self.entries
-            .iter()
-            .filter(|(_, e)| e.observers > 0 && e.is_stale(now))
-            .map(|(k, _)| k.clone())
-            .collect()
+    /// Confirmed data was written or dropped: bump [`Cache::data_version`] and say so.
+    pub(super) fn written(&mut self) {
+        self.data_version += 1;
+        self.commands.push(Command::Written);
     }
 
     /// Drops confirmed layers no longer showing anywhere, and the records of finished

@@ -7,9 +7,11 @@
 mod cache;
 mod entry;
 mod ledger;
+mod lifetime;
 mod log;
 mod mutations;
 mod overlay;
+mod reads;
 mod retry;
 mod types;
 mod value;
