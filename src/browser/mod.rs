@@ -1,8 +1,11 @@
 //! Thin browser glue: localStorage, the tab's id, BroadcastChannel, Web Locks and the service
 //! worker. Every call degrades to a no-op where the API is missing.
 
+mod listen;
 pub mod names;
 mod worker;
+
+pub use listen::on_document_capture;
 
 pub use worker::register_service_worker_after_load;
 

@@ -6,7 +6,7 @@
 use eventual_model::{Event, EventId};
 use leptos::prelude::*;
 use time::Date;
-use wasm_bindgen::{closure::Closure, JsCast};
+use wasm_bindgen::JsCast;
 use web_sys::{KeyboardEvent, PointerEvent};
 
 use super::intl;
@@ -363,14 +363,6 @@ pub fn swallowing(cal: Cal) -> bool {
     now_ms() < cal.swallow_until.get_untracked()
 }
 
-thread_local! {
-    /// The calendar page showing now (one at a time) and its number, for the document's
-    /// key listener, which is added once and never removed.
-    static ACTIVE: std::cell::RefCell<Option<(u64, Cal)>> = const { std::cell::RefCell::new(None) };
-    static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    static NEXT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
 /// The page-wide listeners: pointer moves and releases anywhere, and keys (in the capture
 /// phase, so Escape cancels a drag before it closes a toast).
 pub fn install(cal: Cal) {
@@ -380,35 +372,10 @@ pub fn install(cal: Cal) {
         cal.selection.set(None);
         cancel(cal);
     });
-    let number = NEXT.with(|n| {
-        n.set(n.get() + 1);
-        n.get()
-    });
-    ACTIVE.with(|a| *a.borrow_mut() = Some((number, cal)));
-    if !LISTENING.with(|l| l.replace(true)) {
-        let keys = Closure::<dyn Fn(KeyboardEvent)>::new(move |ev: KeyboardEvent| {
-            if let Some((_, cal)) = ACTIVE.with(|a| *a.borrow()) {
-                key_down(cal, &ev);
-            }
-        });
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            let _ = doc.add_event_listener_with_callback_and_bool(
-                "keydown",
-                keys.as_ref().unchecked_ref(),
-                true,
-            );
-        }
-        keys.forget();
-    }
+    crate::browser::on_document_capture("keydown", move |ev: KeyboardEvent| key_down(cal, &ev));
     on_cleanup(move || {
         moves.remove();
         ups.remove();
         cancels.remove();
-        ACTIVE.with(|a| {
-            let mut a = a.borrow_mut();
-            if a.as_ref().is_some_and(|(n, _)| *n == number) {
-                *a = None;
-            }
-        });
     });
 }
