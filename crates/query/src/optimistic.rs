@@ -102,6 +102,19 @@ impl<R: 'static, E: QueryError> Optimistic<R, E> {
         self
     }
 
+    /// Shows `f`'s answer on every `T` cached under `prefix` that it answers `Some` for. Given
+    /// the key, `f` answers `None` where the change cannot show (a list that does not hold the
+    /// item); that entry stays as it is and is not refetched when the mutation settles.
+    pub fn patch_prefix_where<T: 'static>(
+        mut self,
+        prefix: impl Into<QueryKey>,
+        f: impl Fn(&QueryKey, &T) -> Option<T> + 'static,
+    ) -> Self {
+        self.patches
+            .push(Patch::partial(Target::Prefix(prefix.into()), f));
+        self
+    }
+
     /// Also refetch keys under `prefix` once the last mutation touching them settles
     /// (patched keys are refetched anyway).
     pub fn refetch(mut self, prefix: impl Into<QueryKey>) -> Self {

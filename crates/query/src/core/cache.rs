@@ -257,11 +257,15 @@ impl Cache {
     /// Drops confirmed layers no longer showing anywhere, and the records of finished
     /// successes that have nothing left on screen.
     pub(super) fn prune_confirmed(&mut self) {
-        let entries = &self.entries;
+        let (entries, confirming) = (&self.entries, &self.confirming);
         self.overlay.retain(|l| {
             let Some(c) = l.confirmed_at else {
                 return true;
             };
+            // Kept until `finish`: its settle asks the patches which keys they changed.
+            if confirming.contains(&l.mutation) {
+                return true;
+            }
             // Still needed where the data, or a fetch that may yet land, predates the success.
             entries.iter().any(|(k, e)| {
                 l.touches(k)

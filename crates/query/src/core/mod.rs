@@ -19,6 +19,8 @@ mod value;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod scope_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod settle_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use cache::{Cache, Command, FetchOutcome};

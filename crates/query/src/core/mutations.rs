@@ -292,16 +292,24 @@ impl Cache {
         }
     }
 
-    /// After a mutation settles: for each cached key it touches that no other unsettled mutation
-    /// touches, drop the in-flight fetch (it may predate the change) and ask for a fresh one.
+    /// After a mutation settles: for each cached key it changed or names as a refetch target
+    /// that no other unsettled mutation touches, drop the in-flight fetch (it may predate the change) and ask for a fresh one.
     fn settle(&mut self, id: MutationId, now: Millis) {
         let Some(r) = self.ledger.get(id) else {
             return;
         };
+        let layer = self.overlay.get(id).or_else(|| self.parked.get(&id));
+        // A patched key is refetched only if a patch changes it: a partial patch that passed
+        // over a key (a list without the item) left nothing there to check with the server.
+        let changed = |k: &QueryKey| {
+            r.refetch.iter().any(|t| t.matches(k))
+                || r.patched.iter().any(|t| t.matches(k))
+                    && layer.is_none_or(|l| l.changes(k, self.base(k).map(|b| &b.value)))
+        };
         let keys: Vec<QueryKey> = self
             .entries
             .keys()
-            .filter(|k| r.touches(k) && !self.ledger.other_unsettled_touches(k, id))
+            .filter(|k| changed(k) && !self.ledger.other_unsettled_touches(k, id))
             .cloned()
             .collect();
         for key in keys {

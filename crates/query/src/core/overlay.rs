@@ -8,19 +8,23 @@ use super::types::{MutationId, Seq, Target};
 use super::value::Value;
 use crate::QueryKey;
 
-type PatchFn = Rc<dyn Fn(&dyn Any) -> Option<Box<dyn Any>>>;
+type PatchFn = Rc<dyn Fn(&QueryKey, &dyn Any) -> Option<Box<dyn Any>>>;
 
 /// A pure, typed edit of cached values, stored type-erased.
 ///
 /// It only touches entries holding a `T`; entries of other types under the same prefix are
-/// left alone.
+/// left alone. A [`partial`](Patch::partial) patch may also pass over an entry it does not
+/// concern; such an entry is not refetched when the mutation settles.
 ///
 /// ```
 /// use eventual_query::core::{Patch, Target, Value};
 /// use eventual_query::QueryKey;
-/// let p = Patch::new::<i32>(Target::Prefix(QueryKey::from("n")), |n| n + 1);
-/// assert_eq!(p.apply(&Value::new(1)).unwrap().downcast_ref::<i32>(), Some(&2));
-/// assert!(p.apply(&Value::new("text")).is_none());
+/// let key = QueryKey::from("n");
+/// let p = Patch::new::<i32>(Target::Prefix(key.clone()), |n| n + 1);
+/// assert_eq!(p.apply(&key, &Value::new(1)).unwrap().downcast_ref::<i32>(), Some(&2));
+/// assert!(p.apply(&key, &Value::new("text")).is_none());
+/// let odd = Patch::partial::<i32>(Target::Prefix(key.clone()), |_, n| (n % 2 == 1).then(|| n + 1));
+/// assert!(odd.apply(&key, &Value::new(2)).is_none());
 /// ```
 #[derive(Clone)]
 pub struct Patch {
@@ -33,9 +37,26 @@ impl Patch {
     pub fn new<T: 'static>(target: Target, f: impl Fn(&T) -> T + 'static) -> Self {
         Self {
             target,
-            apply: Rc::new(move |any: &dyn Any| {
+            apply: Rc::new(move |_: &QueryKey, any: &dyn Any| {
                 any.downcast_ref::<T>()
                     .map(|t| Box::new(f(t)) as Box<dyn Any>)
+            }),
+        }
+    }
+
+    /// A patch of the `T` values at `target` that `f` answers `Some` for; given the key, it
+    /// answers `None` for an entry the change cannot concern (say, a list without the item),
+    /// which then shows as it is and is not refetched when the mutation settles.
+    pub fn partial<T: 'static>(
+        target: Target,
+        f: impl Fn(&QueryKey, &T) -> Option<T> + 'static,
+    ) -> Self {
+        Self {
+            target,
+            apply: Rc::new(move |key: &QueryKey, any: &dyn Any| {
+                any.downcast_ref::<T>()
+                    .and_then(|t| f(key, t))
+                    .map(|t| Box::new(t) as Box<dyn Any>)
             }),
         }
     }
@@ -45,9 +66,10 @@ impl Patch {
         &self.target
     }
 
-    /// The patched value, or `None` if `value` is not of the patch's type.
-    pub fn apply(&self, value: &Value) -> Option<Value> {
-        (self.apply)(value.as_any()).map(|b| value.with_same_type(b))
+    /// The patched value of `key`, or `None` if `value` is not of the patch's type or the
+    /// patch passes over it.
+    pub fn apply(&self, key: &QueryKey, value: &Value) -> Option<Value> {
+        (self.apply)(key, value.as_any()).map(|b| value.with_same_type(b))
     }
 }
 
@@ -76,6 +98,14 @@ impl Layer {
     pub fn touches(&self, key: &QueryKey) -> bool {
         self.patches.iter().any(|p| p.target.matches(key))
     }
+
+    /// Whether a patch of this layer changes `key` holding `value` (unknown data: assume so).
+    pub fn changes(&self, key: &QueryKey, value: Option<&Value>) -> bool {
+        self.patches
+            .iter()
+            .filter(|p| p.target.matches(key))
+            .any(|p| value.is_none_or(|v| p.apply(key, v).is_some()))
+    }
 }
 
 /// Layers in mutation-start order (oldest first).
@@ -99,6 +129,10 @@ impl Overlay {
         self.layers.iter().any(|l| l.mutation == id)
     }
 
+    pub fn get(&self, id: MutationId) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.mutation == id)
+    }
+
     pub fn get_mut(&mut self, id: MutationId) -> Option<&mut Layer> {
         self.layers.iter_mut().find(|l| l.mutation == id)
     }
@@ -120,7 +154,7 @@ impl Overlay {
         let mut shown = base.clone();
         for layer in self.layers.iter().filter(|l| l.active_for(base_seq)) {
             for patch in layer.patches.iter().filter(|p| p.target.matches(key)) {
-                if let Some(v) = patch.apply(&shown) {
+                if let Some(v) = patch.apply(key, &shown) {
                     shown = v;
                 }
             }
