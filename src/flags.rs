@@ -69,6 +69,12 @@ pub trait Switched: Sized {
     fn patch_if<T: 'static>(self, key: QueryKey, f: impl Fn(&T) -> T + 'static) -> Self;
     /// `patch_prefix` when optimistic, else only a refetch of `prefix`.
     fn patch_prefix_if<T: 'static>(self, prefix: QueryKey, f: impl Fn(&T) -> T + 'static) -> Self;
+    /// `patch_prefix_where` when optimistic, else only a refetch of `prefix`.
+    fn patch_prefix_where_if<T: 'static>(
+        self,
+        prefix: QueryKey,
+        f: impl Fn(&QueryKey, &T) -> Option<T> + 'static,
+    ) -> Self;
 }
 
 impl<R: 'static, E: QueryError> Switched for Optimistic<R, E> {
@@ -83,6 +89,18 @@ impl<R: 'static, E: QueryError> Switched for Optimistic<R, E> {
     fn patch_prefix_if<T: 'static>(self, prefix: QueryKey, f: impl Fn(&T) -> T + 'static) -> Self {
         if optimistic() {
             self.patch_prefix(prefix, f)
+        } else {
+            self.refetch(prefix)
+        }
+    }
+
+    fn patch_prefix_where_if<T: 'static>(
+        self,
+        prefix: QueryKey,
+        f: impl Fn(&QueryKey, &T) -> Option<T> + 'static,
+    ) -> Self {
+        if optimistic() {
+            self.patch_prefix_where(prefix, f)
         } else {
             self.refetch(prefix)
         }

@@ -41,6 +41,42 @@ pub fn range(from: Timestamp, to: Timestamp) -> QueryKey {
     lists().child(format!("?from={from}&to={to}"))
 }
 
+/// What a list key holds, read back from the key (see [`list`], [`list_page`], [`range`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListKind {
+    /// Every event, start-sorted and paged.
+    All,
+    /// A search: events whose text matches, start-sorted and paged.
+    Search,
+    /// A calendar range: the events overlapping `[from, to)`.
+    Range { from: Timestamp, to: Timestamp },
+}
+
+/// The kind of list `key` is, or `None` if it is not a list.
+pub fn list_kind(key: &QueryKey) -> Option<ListKind> {
+    let key = key.to_string();
+    let rest = key.strip_prefix(&lists().to_string())?;
+    let Some(query) = rest.strip_prefix('?') else {
+        return rest.is_empty().then_some(ListKind::All);
+    };
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    };
+    if let (Some(from), Some(to)) = (param("from"), param("to")) {
+        return match (Timestamp::parse(from), Timestamp::parse(to)) {
+            (Ok(from), Ok(to)) => Some(ListKind::Range { from, to }),
+            _ => None,
+        };
+    }
+    Some(if param("q").is_some() {
+        ListKind::Search
+    } else {
+        ListKind::All
+    })
+}
+
 /// One event.
 pub fn event(id: &EventId) -> QueryKey {
     events().child(id.as_str())
@@ -62,6 +98,24 @@ mod tests {
         assert_eq!(one.to_string(), "events/42");
         assert!(!one.starts_with(&lists()));
         assert!(one.starts_with(&events()));
+    }
+
+    #[test]
+    fn a_list_key_says_what_it_holds() {
+        let at = |s| Timestamp::parse(s).unwrap();
+        let (from, to) = (at("2026-12-06T05:00:00Z"), at("2026-12-13T05:00:00Z"));
+        assert_eq!(
+            list_kind(&range(from, to)),
+            Some(ListKind::Range { from, to })
+        );
+        let all = ListQuery::default();
+        let search = ListQuery { q: "a b".into() };
+        assert_eq!(list_kind(&list(&all)), Some(ListKind::All));
+        assert_eq!(list_kind(&list_page(&all, 3)), Some(ListKind::All));
+        assert_eq!(list_kind(&list(&search)), Some(ListKind::Search));
+        assert_eq!(list_kind(&list_page(&search, 2)), Some(ListKind::Search));
+        assert_eq!(list_kind(&event(&EventId::new("42"))), None);
+        assert_eq!(list_kind(&events()), None);
     }
 
     #[test]

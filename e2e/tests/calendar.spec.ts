@@ -272,6 +272,29 @@ test.describe('the week grid', () => {
   });
 });
 
+test('a move sends one write, then refetches only the range that shows it', async ({ page, request }) => {
+  const sun = week(17);
+  const e = await timed(request, 'One write', plus(sun, 1), '09:00', '10:00');
+  await unheard(page);
+  await page.goto(`/calendar/week/${sun}`);
+  const mon = await day(page, plus(sun, 1));
+  await expect(link(mon, e.title)).toBeVisible();
+  const traffic = new ApiTraffic(page);
+  await traffic.settled(500);
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (!url.pathname.startsWith(API)) return;
+    const range = url.searchParams.has('from') ? ` ${url.searchParams.get('from')}..${url.searchParams.get('to')}` : '';
+    sent.push(`${r.method()} ${url.pathname}${range}`);
+  });
+  await drag(page, link(mon, e.title), 0, 4 * 12 + 4);
+  await expect.poll(async () => (await getEvent(request, e.id)).start).toBe(at(plus(sun, 1), '10:00'));
+  await traffic.settled(500);
+  // The neighbouring weeks are cached and read too, but the event is in neither.
+  expect(sent).toEqual([`PATCH ${eventPath(e.id)}`, `GET ${API}/events ${at(sun, '00:00')}..${at(plus(sun, 7), '00:00')}`]);
+});
+
 test.describe('moving by pointer', () => {
   test('a drag moves by 15-minute steps and whole days, shown before the server answers', async ({
     page,

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use eventual_model::{Event, EventId, EventPatch, Status};
 
-use super::lists::{apply_patch, is_temp, replace_in};
+use super::lists::{apply_patch, is_temp, patched_list, replace_in};
 use super::write::{Then, Write};
 use super::{EventActions, FormFeedback};
 use crate::api::ApiError;
@@ -129,7 +129,8 @@ impl EventActions {
             .show(move |o| this.show_patch(o, &id, patch))
             .on_success(move |saved: &Event| this.confirm(saved))
             .feedback(feedback)
-            .on_failure(on_failure);
+            .on_failure(on_failure)
+            .refetch_what_it_changed();
         self.write(write);
     }
 
@@ -151,26 +152,15 @@ impl EventActions {
         let (for_detail, for_lists) = (patch.clone(), patch);
         let for_list_target = is_target.clone();
         let o = if is_temp(id) {
-            o.patch_prefix_if::<Event>(keys::events(), move |e| {
-                if is_target(&e.id) {
-                    apply_patch(e, &for_detail)
-                } else {
-                    e.clone()
-                }
+            o.patch_prefix_where_if::<Event>(keys::events(), move |_, e| {
+                is_target(&e.id).then(|| apply_patch(e, &for_detail))
             })
         } else {
             o.patch_if::<Event>(keys::event(id), move |e| apply_patch(e, &for_detail))
         };
-        o.patch_prefix_if::<Vec<Event>>(keys::lists(), move |list| {
-            list.iter()
-                .map(|e| {
-                    if for_list_target(&e.id) {
-                        apply_patch(e, &for_lists)
-                    } else {
-                        e.clone()
-                    }
-                })
-                .collect()
+        // Only the lists the change can show in are patched, and so refetched once it settles.
+        o.patch_prefix_where_if::<Vec<Event>>(keys::lists(), move |key, list| {
+            patched_list(list, keys::list_kind(key), &for_list_target, &for_lists)
         })
     }
 

@@ -56,6 +56,8 @@ pub(super) struct Write<R: Written> {
     feedback: FormFeedback,
     on_failure: OnFailure,
     on_give_up: Rc<dyn Fn()>,
+    /// Refetch every list once settled (creates and deletes may change any of them).
+    refetch_lists: bool,
 }
 
 impl<R: Written> Write<R> {
@@ -74,7 +76,15 @@ impl<R: Written> Write<R> {
             feedback: FormFeedback::default(),
             on_failure: Rc::new(|_| Then::Toast),
             on_give_up: Rc::new(|| {}),
+            refetch_lists: true,
         }
+    }
+
+    /// Refetched only where its patches changed something, not every list: for a save, whose
+    /// patches pass over the lists it cannot show in.
+    pub(super) fn refetch_what_it_changed(mut self) -> Self {
+        self.refetch_lists = false;
+        self
     }
 
     /// Sent in the line of writes `line` (see `EventActions::line_of`): one at a time, in
@@ -133,6 +143,7 @@ impl EventActions {
             feedback,
             on_failure,
             on_give_up,
+            refetch_lists,
         } = write;
         let this = *self;
         let api = self.api();
@@ -164,6 +175,9 @@ impl EventActions {
         if let Some(line) = line {
             optimistic = optimistic.scope(line);
         }
+        if refetch_lists {
+            optimistic = optimistic.refetch(keys::lists());
+        }
         let id = self.client.optimistic(
             optimistic
                 .on_success(move |r: &R| {
@@ -174,8 +188,7 @@ impl EventActions {
                     if on_failure(&f) == Then::Toast {
                         this.failed(f, &pending, feedback, on_give_up.clone());
                     }
-                })
-                .refetch(keys::lists()),
+                }),
         );
         if let Some(errors) = feedback.server_errors {
             errors.set(Vec::new());

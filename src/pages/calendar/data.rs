@@ -13,17 +13,10 @@ const RANGE_LIMIT: u32 = 1000;
 
 /// `from` and `to` back out of a [`keys::range`] key.
 fn bounds(key: &QueryKey) -> Option<(Timestamp, Timestamp)> {
-    let query = key.segments().last()?.strip_prefix('?')?;
-    let mut from = None;
-    let mut to = None;
-    for pair in query.split('&') {
-        match pair.split_once('=') {
-            Some(("from", v)) => from = Timestamp::parse(v).ok(),
-            Some(("to", v)) => to = Timestamp::parse(v).ok(),
-            _ => {}
-        }
+    match keys::list_kind(key)? {
+        keys::ListKind::Range { from, to } => Some((from, to)),
+        _ => None,
     }
-    Some((from?, to?))
 }
 
 type Loading = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<Event>, ApiError>>>>;
