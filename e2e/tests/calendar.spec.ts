@@ -381,6 +381,44 @@ test.describe('moving by pointer', () => {
   });
 });
 
+test.describe('moving by touch', () => {
+  test.use({ hasTouch: true });
+
+  test('a finger drags an event as the mouse does, selecting no text', async ({ page, request }) => {
+    const sun = week(18);
+    const e = await timed(request, 'Touch', plus(sun, 1), '09:00', '10:00');
+    await page.goto(`/calendar/week/${sun}`);
+    const mon = await day(page, plus(sun, 1));
+    const tue = await day(page, plus(sun, 2));
+    await expect(link(mon, e.title)).toBeVisible();
+    const b = await box(link(mon, e.title));
+    const dx = await columnsAway(link(mon, e.title), tue);
+    const [x, y] = [b.x + b.width / 2, b.y + Math.min(8, b.height / 3)];
+    // Real touch input: Chromium turns it into pointer events with pointerType "touch".
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', px = 0, py = 0) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: px, y: py }] });
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { pointers: string[] }).pointers = seen;
+      addEventListener('pointerdown', (ev) => seen.push(ev.pointerType), { once: true, capture: true });
+      // Where the browser takes the gesture (panning), the pointer is cancelled, not released.
+      for (const type of ['pointerup', 'pointercancel']) {
+        addEventListener(type, () => seen.push(type), { once: true, capture: true });
+      }
+    });
+    await touch('touchStart', x, y);
+    for (let i = 1; i <= 8; i++) await touch('touchMove', x + (dx * i) / 8, y + ((4 * 12 + 4) * i) / 8);
+    await touch('touchEnd');
+    const pointers = () => page.evaluate(() => (window as unknown as { pointers: string[] }).pointers);
+    await expect.poll(pointers, 'a touch pointer, released, not cancelled').toEqual(['touch', 'pointerup']);
+    await expect(link(tue, e.title)).toBeVisible();
+    await expect(link(mon, e.title)).toHaveCount(0);
+    expect(await page.evaluate(() => getSelection()?.toString() ?? '')).toBe('');
+    await expect.poll(async () => (await getEvent(request, e.id)).start).toBe(at(plus(sun, 2), '10:00'));
+  });
+});
+
 test.describe('moving by keyboard', () => {
   test('Space picks up, arrows move, Enter drops; the status region says each step', async ({
     page,
