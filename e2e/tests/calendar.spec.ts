@@ -587,6 +587,26 @@ test.describe('Undo', () => {
     await traffic.settled();
     expect((await getEvent(request, e.id)).start).toBe(e.start);
   });
+
+  test('Ctrl+Z also takes back the latest edit made in the form', async ({ page, request }) => {
+    // The calendar opens on the week of today, so the event is today.
+    const today = new Date().toISOString().slice(0, 10);
+    const e = await timed(request, 'Form edit', today, '09:00', '10:00');
+    await page.goto(`/events/${e.id}`);
+    await expect(page.getByRole('textbox', { name: 'Title', exact: true })).toHaveValue(e.title);
+    const renamed = uniqueTitle('Renamed in the form');
+    await page.getByRole('textbox', { name: 'Title', exact: true }).fill(renamed);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(async () => (await getEvent(request, e.id)).title).toBe(renamed);
+    // In-app navigation: a reload would start a new page with nothing to undo.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendar' }).click();
+    const shown = link(await day(page, today), renamed);
+    await expect(shown).toBeVisible();
+    await page.keyboard.press('Control+z');
+    await expect(link(await day(page, today), e.title)).toBeVisible();
+    await expect.poll(async () => (await getEvent(request, e.id)).title).toBe(e.title);
+    await expect(statusWith(page, `Put “${e.title}” back.`)).toBeVisible();
+  });
 });
 
 test.describe('new events from empty time', () => {

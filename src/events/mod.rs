@@ -6,6 +6,7 @@ mod create;
 mod failure;
 mod lists;
 mod save;
+mod undo;
 mod write;
 
 use std::collections::HashMap;
@@ -50,6 +51,8 @@ pub struct EventActions {
     creations: RwSignal<HashMap<EventId, EventId>>,
     /// A failed create's input (and field errors) for the create form to show again.
     restored: RwSignal<Option<(EventInput, Vec<FieldError>)>>,
+    /// Saved changes Undo / Ctrl+Z can take back, latest last.
+    undo: StoredValue<Vec<undo::Undoable>, LocalStorage>,
 }
 
 /// Whether the browser shows `path` (under any base) now.
@@ -78,6 +81,7 @@ impl EventActions {
             navigate: StoredValue::new_local(None),
             creations: RwSignal::new(HashMap::new()),
             restored: RwSignal::new(None),
+            undo: StoredValue::new_local(Vec::new()),
         };
         provide_context(actions);
         actions
@@ -129,7 +133,7 @@ impl EventActions {
     /// Sends a stored change again as a new mutation, through the action that made it.
     fn replay(&self, pending: Pending) {
         match pending.change() {
-            Change::Save { .. } => self.send_patch(pending, FormFeedback::default()),
+            Change::Save { .. } => self.send_patch(pending, FormFeedback::default(), None),
             Change::Create { input, .. } => {
                 self.create_with(pending, input, FormFeedback::default(), |_| {}, true);
             }
@@ -171,6 +175,23 @@ impl EventActions {
     /// What a create that failed while its stand-in was on screen left for the form (taken).
     pub fn take_restored(&self) -> Option<(EventInput, Vec<FieldError>)> {
         self.restored.try_update(Option::take).flatten()
+    }
+
+    /// The event `id` as shown: its own entry, or any cached list or range holding it.
+    pub fn shown_event(&self, id: &EventId) -> Option<Event> {
+        let client = self.client;
+        client
+            .get_query_data::<Event>(&keys::event(id))
+            .or_else(|| {
+                untrack(|| client.entries())
+                    .into_iter()
+                    .filter(|e| e.key.starts_with(&keys::lists()))
+                    .find_map(|e| {
+                        client.with_query_data::<Vec<Event>, _>(&e.key, |l| {
+                            l.and_then(|l| l.iter().find(|x| &x.id == id).cloned())
+                        })
+                    })
+            })
     }
 
     /// The ETag of the version of `id` on screen (what a change to it is made on).

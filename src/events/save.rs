@@ -7,6 +7,7 @@ use std::rc::Rc;
 use eventual_model::{Event, EventId, EventPatch, Status};
 
 use super::lists::{apply_patch, is_temp, patched_list, replace_in};
+use super::undo::Undoable;
 use super::write::{Then, Write};
 use super::{EventActions, FormFeedback};
 use crate::api::ApiError;
@@ -66,18 +67,31 @@ impl EventActions {
             None => id,
         };
         let tag = self.shown_etag(&id);
+        // What Undo / Ctrl+Z puts back once it is saved (an Undo's own is never kept).
+        let undo = self
+            .shown_event(&id)
+            .and_then(|before| Undoable::of(&before, &patch));
         let change = Change::Save {
             intent,
             id,
             title,
             patch,
         };
-        self.send_patch(self.outbox.add(change, tag), feedback);
+        self.send_patch(self.outbox.add(change, tag), feedback, undo);
     }
 
-    /// Sends the saved patch `pending` (new, or re-issued after a reload).
-    pub(super) fn send_patch(&self, pending: Pending, feedback: FormFeedback) {
-        let Change::Save { id, patch, .. } = pending.change() else {
+    /// Sends the saved patch `pending` (new, or re-issued after a reload); once saved, `undo`
+    /// is what takes it back.
+    pub(super) fn send_patch(
+        &self,
+        pending: Pending,
+        feedback: FormFeedback,
+        undo: Option<Undoable>,
+    ) {
+        let Change::Save {
+            id, patch, intent, ..
+        } = pending.change()
+        else {
             return;
         };
         let this = *self;
@@ -127,7 +141,12 @@ impl EventActions {
         let write = Write::new(pending, send)
             .in_line(self.line_of(&id))
             .show(move |o| this.show_patch(o, &id, patch))
-            .on_success(move |saved: &Event| this.confirm(saved))
+            .on_success(move |saved: &Event| {
+                this.confirm(saved);
+                if let Some(undo) = undo.clone() {
+                    this.saved(intent, undo, &saved.title);
+                }
+            })
             .feedback(feedback)
             .on_failure(on_failure)
             .refetch_what_it_changed();

@@ -18,6 +18,15 @@ pub enum Intent {
     /// Undo of a delete: the event created again.
     #[serde(rename = "Undo delete")]
     Undo,
+    /// The calendar's drag or keyboard move (and its Undo): new start and end.
+    #[serde(rename = "Move event")]
+    Move,
+    /// The calendar's drag of an event's bottom edge: a new end.
+    #[serde(rename = "Resize event")]
+    Resize,
+    /// Undo (or Ctrl+Z) of a saved move, resize or edit: the changed fields put back.
+    #[serde(rename = "Undo change")]
+    Revert,
 }
 
 impl Intent {
@@ -28,6 +37,9 @@ impl Intent {
             Intent::Status => "Change status",
             Intent::Create => "Create event",
             Intent::Undo => "Undo delete",
+            Intent::Move => "Move event",
+            Intent::Resize => "Resize event",
+            Intent::Revert => "Undo change",
         }
     }
 }

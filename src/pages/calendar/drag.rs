@@ -246,7 +246,7 @@ fn drop_it(cal: Cal) {
     } else {
         Change::Move
     };
-    write::save_times(cal.actions, cal.client, &drag.origin, times, change);
+    write::save_times(cal.actions, &drag.origin, times, change);
     cal.drag.set(None);
     let moved = times.apply_to(&drag.origin);
     cal.announce.set(if times == Times::of(&drag.origin) {
@@ -306,11 +306,7 @@ pub fn pick_up(cal: Cal, ev: &KeyboardEvent, id: &EventId) {
 fn key_down(cal: Cal, ev: &KeyboardEvent) {
     let Some(drag) = cal.drag.get_untracked() else {
         let undo = (ev.ctrl_key() || ev.meta_key()) && !ev.shift_key() && !ev.alt_key();
-        if undo
-            && ev.key().eq_ignore_ascii_case("z")
-            && !typing()
-            && write::undo_latest(cal.actions, cal.client)
-        {
+        if undo && ev.key().eq_ignore_ascii_case("z") && !typing() && cal.actions.undo_latest() {
             ev.prevent_default();
         }
         return;

@@ -2,7 +2,6 @@
 //! switch, the live region, the "New event" dialog and the neighbouring ranges loaded ahead.
 
 use eventual_model::{Event, EventId};
-use eventual_query::{use_query_client, QueryClient};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
@@ -19,7 +18,6 @@ use crate::calendar::{parse_route_date, today, View, ViewKind};
 use crate::config::href;
 use crate::events::EventActions;
 use crate::pages::NotFound;
-use crate::toasts::Toasts;
 
 /// Pixels per hour of the week grid (15 minutes = 12 px).
 pub const HOUR_PX: f64 = 48.0;
@@ -43,7 +41,6 @@ pub struct Cal {
     /// Until when (ms) the click that follows a drop opens nothing.
     pub swallow_until: RwSignal<f64>,
     pub actions: EventActions,
-    pub client: QueryClient,
 }
 
 impl Cal {
@@ -141,10 +138,8 @@ fn Frame(kind: ViewKind, date: Memo<Date>) -> impl IntoView {
         selection: RwSignal::new(None),
         swallow_until: RwSignal::new(0.0),
         actions: expect_context::<EventActions>(),
-        client: use_query_client(),
     };
     provide_context(cal);
-    super::write::register(Toasts::use_context());
     drag::install(cal);
     let neighbour = |by: i32| {
         Signal::derive(move || {
