@@ -320,6 +320,32 @@ test.describe('moving by pointer', () => {
     await expect(link(tue, e.title)).toBeVisible();
   });
 
+  test('held near the bottom edge, a drag scrolls the grid to hours not in view', async ({ page, request }) => {
+    const sun = week(19);
+    const e = await timed(request, 'Edge', plus(sun, 1), '09:00', '10:00');
+    await page.goto(`/calendar/week/${sun}`);
+    const mon = await day(page, plus(sun, 1));
+    await expect(link(mon, e.title)).toBeVisible();
+    const scroller = page.locator('.cal-scroll');
+    const top0 = await scroller.evaluate((el) => el.scrollTop);
+    const grid = await box(scroller);
+    const b = await box(link(mon, e.title));
+    const [x, y] = [b.x + b.width / 2, b.y + 6];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x, grid.y + grid.height - 2, { steps: 8 });
+    // Held still at the edge: the grid keeps scrolling on its own.
+    await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(top0 + 200);
+    await page.mouse.up();
+    await expect
+      .poll(async () => (await getEvent(request, e.id)).start)
+      .toMatch(new RegExp(`^${plus(sun, 1)}T(1[89]|2[0-3]):[0-5][05]:00Z$`));
+    const saved = await getEvent(request, e.id);
+    expect(saved.end, 'a move keeps the hour it lasts').toBe(
+      new Date(Date.parse(saved.start) + 3_600_000).toISOString().replace('.000', ''),
+    );
+  });
+
   test('a press that moves less than 5 px is a click that opens the event', async ({ page, request }) => {
     const sun = week(3);
     const e = await timed(request, 'Click', plus(sun, 1), '09:00', '10:00');

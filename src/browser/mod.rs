@@ -221,6 +221,19 @@ impl Channel {
     }
 }
 
+/// Whether a text field has focus (Ctrl+Z is then the field's own undo).
+pub fn typing() -> bool {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+    else {
+        return false;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || el.get_attribute("contenteditable").is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::uuid_v4;

@@ -33,7 +33,7 @@ pub use layout::{
     week_columns, AllDayItem, DayColumn, MonthCell, Placed, Slot,
 };
 pub use moves::{
-    move_by, resize_by, snap_days, snap_month_days, snap_quarters, ArrowKey, Nudge, Times,
-    MIN_DURATION,
+    edge_step, move_by, resize_by, snap_days, snap_month_days, snap_quarters, ArrowKey, Nudge,
+    Times, MIN_DURATION,
 };
 pub use zone::{FixedOffset, Offsets};

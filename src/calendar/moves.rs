@@ -190,3 +190,25 @@ pub fn snap_days(dx_px: f64, column_px: f64) -> i64 {
 pub fn snap_month_days(dx_px: f64, dy_px: f64, cell_w_px: f64, cell_h_px: f64) -> i64 {
     snap_days(dx_px, cell_w_px) + 7 * snap_days(dy_px, cell_h_px)
 }
+
+/// How near the grid's top or bottom edge (px) a dragged event starts scrolling it.
+pub const EDGE_PX: f64 = 40.0;
+/// The fastest that scroll goes (px per frame): with the pointer at the edge or past it.
+pub const EDGE_STEP_PX: f64 = 16.0;
+
+/// Pixels to scroll the grid this frame with the pointer at `y` over a grid that spans
+/// `top..bottom` on screen: negative near the top, positive near the bottom, 0 in between;
+/// faster the nearer the edge, so a person can slow it down by moving back.
+pub fn edge_step(y: f64, top: f64, bottom: f64) -> f64 {
+    if !(y.is_finite() && top.is_finite() && bottom.is_finite()) || bottom - top < 2.0 * EDGE_PX {
+        return 0.0;
+    }
+    let into = |depth: f64| (depth / EDGE_PX).clamp(0.0, 1.0) * EDGE_STEP_PX;
+    if y < top + EDGE_PX {
+        -into(top + EDGE_PX - y)
+    } else if y > bottom - EDGE_PX {
+        into(y - (bottom - EDGE_PX))
+    } else {
+        0.0
+    }
+}

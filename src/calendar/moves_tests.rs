@@ -3,6 +3,7 @@ use proptest::prelude::*;
 use time::macros::datetime;
 use time::Duration;
 
+use super::moves::{EDGE_PX, EDGE_STEP_PX};
 use super::testzones::{ts, zone, ZONES};
 use super::*;
 
@@ -224,4 +225,35 @@ proptest! {
         prop_assert!(r.end.inner() - r.start.inner() >= MIN_DURATION);
         prop_assert_eq!(r.end > t.end, q > 0);
     }
+}
+
+#[test]
+fn a_drag_near_the_grid_edge_scrolls_it_faster_the_nearer_it_gets() {
+    let (top, bottom) = (100.0, 600.0);
+    assert_eq!(
+        edge_step(350.0, top, bottom),
+        0.0,
+        "the middle does not scroll"
+    );
+    assert_eq!(edge_step(top + EDGE_PX, top, bottom), 0.0);
+    assert_eq!(edge_step(bottom - EDGE_PX, top, bottom), 0.0);
+    let near_bottom = edge_step(bottom - EDGE_PX / 2.0, top, bottom);
+    assert!(
+        near_bottom > 0.0 && near_bottom < EDGE_STEP_PX,
+        "{near_bottom}"
+    );
+    assert_eq!(edge_step(bottom, top, bottom), EDGE_STEP_PX);
+    assert_eq!(
+        edge_step(bottom + 300.0, top, bottom),
+        EDGE_STEP_PX,
+        "past the edge: full speed"
+    );
+    assert_eq!(edge_step(top - 5.0, top, bottom), -EDGE_STEP_PX);
+    assert!(edge_step(top + 10.0, top, bottom) < 0.0);
+    assert_eq!(
+        edge_step(120.0, 100.0, 150.0),
+        0.0,
+        "a grid too short to have edges"
+    );
+    assert_eq!(edge_step(f64::NAN, top, bottom), 0.0);
 }

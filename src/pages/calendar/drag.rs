@@ -9,6 +9,7 @@ use time::Date;
 use wasm_bindgen::JsCast;
 use web_sys::{KeyboardEvent, PointerEvent};
 
+use super::autoscroll;
 use super::intl;
 use super::item::Fit;
 use super::shell::{Cal, HOUR_PX};
@@ -170,6 +171,38 @@ fn pointer_move(cal: Cal, ev: &PointerEvent) {
     let Some(drag) = cal.drag.get_untracked() else {
         return;
     };
+    if matches!(drag.by, By::Pointer { id, .. } if id == ev.pointer_id()) {
+        let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        track(cal, drag, x, y, false);
+        if cal.drag.with_untracked(|d| d.as_ref().is_some_and(scrolls)) {
+            autoscroll::follow(cal, x, y);
+        }
+    }
+}
+
+/// Whether the grid scrolls under this drag near its edges: a timed event in the week.
+fn scrolls(drag: &Drag) -> bool {
+    drag.is_live() && !in_strip(&drag.origin)
+}
+
+/// The week grid scrolled by `by` px under a pointer drag held at `(x, y)`: the event follows
+/// the time now under the pointer. False when no such drag is going on.
+pub fn scrolled(cal: Cal, by: f64, x: f64, y: f64) -> bool {
+    let Some(mut drag) = cal.drag.get_untracked().filter(scrolls) else {
+        return false;
+    };
+    let By::Pointer { ref mut y0, .. } = drag.by else {
+        return false;
+    };
+    // Content moving up under a still pointer is the pointer moving down through it.
+    *y0 -= by;
+    track(cal, drag, x, y, true);
+    true
+}
+
+/// The pointer of `drag` is at `(x, y)`: its preview follows in steps. `rebased`: the drag's
+/// origin moved (the grid scrolled), so it is stored even if the preview stays.
+fn track(cal: Cal, drag: Drag, x: f64, y: f64, rebased: bool) {
     let By::Pointer {
         id,
         x0,
@@ -180,10 +213,6 @@ fn pointer_move(cal: Cal, ev: &PointerEvent) {
     else {
         return;
     };
-    if id != ev.pointer_id() {
-        return;
-    }
-    let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
     if !moved && (x - x0).hypot(y - y0) < CLICK_SLOP {
         return;
     }
@@ -198,7 +227,7 @@ fn pointer_move(cal: Cal, ev: &PointerEvent) {
     } else {
         Nudge::days(days)
     };
-    if moved && nudge == drag.nudge {
+    if moved && nudge == drag.nudge && !rebased {
         return;
     }
     cal.drag.set(Some(Drag {
@@ -306,7 +335,11 @@ pub fn pick_up(cal: Cal, ev: &KeyboardEvent, id: &EventId) {
 fn key_down(cal: Cal, ev: &KeyboardEvent) {
     let Some(drag) = cal.drag.get_untracked() else {
         let undo = (ev.ctrl_key() || ev.meta_key()) && !ev.shift_key() && !ev.alt_key();
-        if undo && ev.key().eq_ignore_ascii_case("z") && !typing() && cal.actions.undo_latest() {
+        if undo
+            && ev.key().eq_ignore_ascii_case("z")
+            && !crate::browser::typing()
+            && cal.actions.undo_latest()
+        {
             ev.prevent_default();
         }
         return;
@@ -339,19 +372,6 @@ fn key_down(cal: Cal, ev: &KeyboardEvent) {
         ev.prevent_default();
         ev.stop_propagation();
     }
-}
-
-/// Whether a text field has focus (Ctrl+Z is then the field's own undo).
-fn typing() -> bool {
-    let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-    else {
-        return false;
-    };
-    let tag = el.tag_name().to_ascii_lowercase();
-    matches!(tag.as_str(), "input" | "textarea" | "select")
-        || el.get_attribute("contenteditable").is_some()
 }
 
 /// Whether a drop just happened (its click is not a click on the event).

@@ -2,6 +2,7 @@
 //! keyboard moves and slot creates, all through the optimistic write path (`write.rs`).
 //! Dates, ranges, moves and layout come from [`crate::calendar`]; this module renders.
 
+mod autoscroll;
 mod data;
 mod dialog;
 mod drag;

@@ -41,6 +41,8 @@ pub struct Cal {
     /// Until when (ms) the click that follows a drop opens nothing.
     pub swallow_until: RwSignal<f64>,
     pub actions: EventActions,
+    /// The dragging pointer near the grid's edge (see `autoscroll.rs`).
+    pub edge: StoredValue<super::autoscroll::Edge>,
 }
 
 impl Cal {
@@ -138,6 +140,7 @@ fn Frame(kind: ViewKind, date: Memo<Date>) -> impl IntoView {
         selection: RwSignal::new(None),
         swallow_until: RwSignal::new(0.0),
         actions: expect_context::<EventActions>(),
+        edge: StoredValue::new(Default::default()),
     };
     provide_context(cal);
     drag::install(cal);
