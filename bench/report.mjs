@@ -386,7 +386,7 @@ function markdown(r, work) {
   out.push(
     'The shipped wasm carries no names (wasm-opt drops the name section), so twiggy would see only numbered functions. The bench links a copy with ' +
       '`cargo rustc --release … -- -C strip=none` (same dependencies, only the final link differs), runs it through the same `wasm-bindgen` ' +
-      'and `wasm-opt -Oz` as Trunk, with `wasm-opt -g` keeping the name section: the same code with names added. Sizes below are ' +
+      'and `wasm-opt -Os` as Trunk, with `wasm-opt -g` keeping the name section: the same code with names added. Sizes below are ' +
       'uncompressed bytes of that wasm (name and debug sections excluded). Items are grouped by the first `crate::` path in their ' +
       'name, so generic code instantiated for the app counts under the crate that defines it.',
   );
@@ -433,28 +433,26 @@ function markdown(r, work) {
   const serde = r.twiggy?.crates.filter((c) => /^serde/.test(c.crate)) || [];
   const serdeBytes = serde.reduce((a, c) => a + c.bytes, 0);
   out.push(
-    `- **serde_json vs the browser's JSON**: code attributed to ${serde.map((c) => c.crate).join(', ') || 'serde crates'} is ` +
-      `${kb(serdeBytes)} raw (${r.twiggy ? ((serdeBytes / r.twiggy.total) * 100).toFixed(1) : '?'}% of the wasm). ` +
-      `Every item whose name mentions serde (including the \`Deserialize\`/\`Serialize\` impls derived for the app's types) adds up to ${kb(r.twiggy?.serdeAny)}; the truth lies between. ` +
-      'Parsing with `JSON.parse` and reading fields through `js-sys`/`serde-wasm-bindgen` would remove most of it but replace ' +
-      'typed errors with manual field checks; not switched here (the app is another helper\'s).',
+    'What each lever bought, measured alone, is in `bench/README.md` ("Size levers"); the shipped build has them all:',
+  );
+  out.push('');
+  out.push(
+    '- **std built for size**: `-Zbuild-std=std,panic_abort`, `-Cpanic=immediate-abort`, `-Zlocation-detail=none`, ' +
+      '`-Zfmt-debug=none` on the pinned stable rustc with `RUSTC_BOOTSTRAP=1`, for the wasm release build only ' +
+      '(`xtask/src/cmd/dist.rs`), plus Leptos `--cfg erase_components`.',
   );
   out.push(
-    `- **\`-Zbuild-std\` + \`panic=immediate-abort\`** (nightly only): ${
-      !f.nightly
-        ? 'no nightly toolchain on this machine.'
-        : f.nightlyRustSrc
-          ? `nightly (${f.nightlyVersion}) has rust-src; not yet wired into the bench.`
-          : `nightly is present (${f.nightlyVersion}) but has no \`rust-src\` component, which \`-Zbuild-std\` needs, and it cannot be downloaded here (only crates.io/npm/PyPI/apt are reachable), so this lever could not be measured. With it: \`cargo +nightly build -Zbuild-std=std,panic_abort -Zbuild-std-features=panic_immediate_abort --target wasm32-unknown-unknown --release\`; it typically removes panic formatting (core::fmt) and std's unwinding paths.`
-    }`,
+    `- **No serde_json in the wasm**: the browser's \`JSON.parse\`/\`JSON.stringify\` with serde-wasm-bindgen (\`src/json.rs\`). ` +
+      `What is left under ${serde.map((c) => c.crate).join(', ') || 'serde crates'} is ${kb(serdeBytes)} raw; every item whose name ` +
+      `mentions serde (the derived \`Deserialize\`/\`Serialize\` impls included) adds up to ${kb(r.twiggy?.serdeAny)}.`,
   );
-  const jsFile = (r.sizes.files || []).find((x) => x.kind === 'js');
+  const jsFile = (r.sizes.files || []).find((x) => x.kind === 'js' && x.name.startsWith('eventual'));
   if (jsFile) {
     out.push(
-      `- **JS glue**: ${kb(jsFile.raw)} raw, ${kb(jsFile.brotli)} brotli; Trunk does not minify it in this configuration ` +
-        '(`data-minify`/`[build] minify` would).',
+      `- **JS glue** minified with terser (\`xtask/minify-glue.mjs\`): ${kb(jsFile.raw)} raw, ${kb(jsFile.brotli)} brotli.`,
     );
   }
+  out.push('- **wasm-opt** `-Os` (smaller in brotli than `-Oz` here), Rust `opt-level = "z"` (`"s"` is far larger).');
   out.push('');
 
   if (r.load.scenarios) {

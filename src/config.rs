@@ -1,6 +1,7 @@
 //! Runtime configuration read from `config.json` next to `index.html`, so one build can be
 //! pointed at any backend and deployed under any sub-path.
 
+use serde::de::Error as _;
 use serde::Deserialize;
 
 /// What `config.json` may hold; every field has a default so a missing file still works,
@@ -13,6 +14,9 @@ pub struct Config {
     #[serde(default = "default_api_base_url")]
     pub api_base_url: String,
 }
+
+/// The members `config.json` may have.
+const FIELDS: &[&str] = &["apiBaseUrl"];
 
 fn default_api_base_url() -> String {
     "/api".to_owned()
@@ -29,7 +33,15 @@ impl Default for Config {
 impl Config {
     /// Parse the file's text; the error says what is wrong, for the screen.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let config: Config = crate::json::from_str(text)?;
+        // serde-wasm-bindgen reads only the fields a struct names, so it never sees a key
+        // `deny_unknown_fields` would refuse: look for one here.
+        if let Some(key) = crate::json::object_keys(text)
+            .into_iter()
+            .find(|k| !FIELDS.contains(&k.as_str()))
+        {
+            return Err(serde::de::value::Error::unknown_field(&key, FIELDS).to_string());
+        }
         if config.api_base_url.trim().is_empty() {
             return Err("apiBaseUrl is empty".into());
         }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod draft;
 pub mod events;
 pub mod flags;
+pub mod json;
 pub mod keys;
 pub mod live;
 pub mod offline;

@@ -169,7 +169,7 @@ mod browser {
                 else {
                     return;
                 };
-                if let Ok(change) = serde_json::from_str::<Change>(&text) {
+                if let Ok(change) = crate::json::from_str::<Change>(&text) {
                     receive(&s, change);
                 }
             })

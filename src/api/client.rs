@@ -232,7 +232,7 @@ impl Api {
         builder: RequestBuilder,
         body: &impl serde::Serialize,
     ) -> Result<Event, ApiError> {
-        let body = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+        let body = crate::json::to_string(body).map_err(ApiError::Decode)?;
         let req = with_body(builder, "application/json", body)?;
         let resp = send_request(req, None).await?;
         let event: Event = read_json(&resp).await?;
@@ -306,7 +306,7 @@ async fn read_json<T: DeserializeOwned>(resp: &Response) -> Result<T, ApiError> 
         .text()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    crate::json::from_str(&text).map_err(ApiError::Decode)
 }
 
 /// Whether `candidate` may replace `current`: a read that started before our own write can

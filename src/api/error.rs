@@ -90,7 +90,12 @@ pub async fn error_from_response(resp: web_sys::Response) -> ApiError {
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
-    ApiError::Http(Problem::from_response(status, &body))
+    ApiError::Http(problem_from_body(status, &body))
+}
+
+/// Whatever error body a backend sent as a Problem, parsed by [`crate::json`].
+pub fn problem_from_body(status: u16, body: &str) -> Problem {
+    Problem::from_parsed(status, crate::json::parse(body), body)
 }
 
 impl eventual_query::QueryError for ApiError {
@@ -118,7 +123,7 @@ mod tests {
 
     #[test]
     fn field_errors_come_from_the_problem() {
-        let p = Problem::from_response(
+        let p = problem_from_body(
             422,
             r#"{"errors": [{"pointer": "/title", "detail": "must not be empty"}]}"#,
         );
@@ -129,9 +134,9 @@ mod tests {
 
     #[test]
     fn messages_are_human() {
-        let e = ApiError::Http(Problem::from_response(500, r#"{"error": "db locked"}"#));
+        let e = ApiError::Http(problem_from_body(500, r#"{"error": "db locked"}"#));
         assert_eq!(e.to_string(), "db locked");
-        let e = ApiError::Http(Problem::from_response(502, ""));
+        let e = ApiError::Http(problem_from_body(502, ""));
         assert_eq!(e.to_string(), "Bad Gateway");
     }
 }

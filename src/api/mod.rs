@@ -4,4 +4,4 @@ mod client;
 mod error;
 
 pub use client::{Api, ListQuery};
-pub use error::{error_from_response, ApiError};
+pub use error::{error_from_response, problem_from_body, ApiError};

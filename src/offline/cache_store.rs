@@ -25,18 +25,18 @@ pub fn encode(entries: &[Dehydrated], cap: usize) -> String {
             data: e.data.clone(),
             at: e.updated_at,
         };
-        let len = serde_json::to_string(&saved).map_or(usize::MAX, |s| s.len() + 1);
+        let len = crate::json::to_string(&saved).map_or(usize::MAX, |s| s.len() + 1);
         if size + len <= cap {
             size += len;
             kept.push(saved);
         }
     }
-    serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())
+    crate::json::to_string(&kept).unwrap_or_else(|_| "[]".into())
 }
 
 /// Stored text back into entries; anything unreadable is an empty cache.
 pub fn decode(text: &str) -> Vec<Dehydrated> {
-    serde_json::from_str::<Vec<Saved>>(text)
+    crate::json::from_str::<Vec<Saved>>(text)
         .unwrap_or_default()
         .into_iter()
         .map(|s| Dehydrated {

@@ -40,13 +40,13 @@ impl SavedData {
         provide_context(this);
         client.persist::<Vec<Event>>(
             keys::lists(),
-            |v| serde_json::to_string(v).ok(),
-            |s| serde_json::from_str(s).ok(),
+            |v| crate::json::to_string(v).ok(),
+            |s| crate::json::from_str(s).ok(),
         );
         client.persist::<Event>(
             keys::events(),
-            |v| serde_json::to_string(v).ok(),
-            |s| serde_json::from_str(s).ok(),
+            |v| crate::json::to_string(v).ok(),
+            |s| crate::json::from_str(s).ok(),
         );
         let saved = browser::get(names::CACHE_KEY)
             .map(|t| cache_store::decode(&t))

@@ -1,5 +1,6 @@
 //! Whether the API server answers: the probe behind "offline".
 
+use eventual_model::JsonTree;
 use wasm_bindgen::JsCast;
 
 /// Whether the API itself answers `GET <url>` (its `/health`) within `timeout_ms`, never
@@ -48,10 +49,11 @@ pub fn is_server_health(status: u16, content_type: &str, body: &str) -> bool {
     if !(media == "application/json" || media.ends_with("+json")) {
         return false;
     }
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+    let Some(value) = crate::json::parse(body) else {
         return false;
     };
-    status != 200 || value.get("status").and_then(|s| s.as_str()) == Some("ok")
+    status != 200
+        || JsonTree::get(&value, "status").and_then(|s| JsonTree::as_str(&s)) == Some("ok".into())
 }
 
 #[cfg(test)]

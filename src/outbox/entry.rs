@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use eventual_model::{Event, EventId, EventInput, EventPatch};
+use eventual_model::{Event, EventId, EventInput, EventPatch, JsonTree};
 use serde::{Deserialize, Serialize};
 
 use crate::browser::names::{HEARTBEAT_PREFIX, OUTBOX_ANY, OUTBOX_PREFIX};
+use crate::json::Tree;
 use crate::keys;
 
 pub use super::intent::Intent;
@@ -111,12 +112,12 @@ impl Entry {
 
     /// Serialized for storage.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        crate::json::to_string(self).unwrap_or_default()
     }
 
     /// Parsed from storage; `None` for anything unreadable.
     pub fn from_json(text: &str) -> Option<Entry> {
-        serde_json::from_str(text).ok()
+        crate::json::from_str(text).ok()
     }
 }
 
@@ -145,9 +146,7 @@ pub fn load_all(
         match Entry::from_json(&value).filter(|_| key.starts_with(OUTBOX_PREFIX)) {
             Some(q) => out.push(q),
             None => {
-                let title = serde_json::from_str::<serde_json::Value>(&value)
-                    .ok()
-                    .and_then(|v| find_title(&v));
+                let title = crate::json::parse(&value).and_then(|v| find_title(&v));
                 bad.push(Unreadable { key, title });
             }
         }
@@ -158,14 +157,13 @@ pub fn load_all(
 }
 
 /// The first `"title"` string anywhere in `v`.
-fn find_title(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::Object(map) => map
-            .get("title")
-            .and_then(|t| t.as_str().map(str::to_owned))
-            .or_else(|| map.values().find_map(find_title)),
-        serde_json::Value::Array(items) => items.iter().find_map(find_title),
-        _ => None,
+fn find_title(v: &Tree) -> Option<String> {
+    if JsonTree::is_object(v) {
+        JsonTree::get(v, "title")
+            .and_then(|t| JsonTree::as_str(&t))
+            .or_else(|| JsonTree::values(v)?.iter().find_map(find_title))
+    } else {
+        JsonTree::items(v)?.iter().find_map(find_title)
     }
 }
 

@@ -29,7 +29,7 @@ impl Outbox {
     pub fn start(&self, client: QueryClient, claimed: impl Fn(Pending) + Clone + 'static) {
         let tab = browser::tab_id();
         let channel = browser::Channel::open(names::CHANNEL, move |text| {
-            if let Ok(changed) = serde_json::from_str::<Changed>(&text) {
+            if let Ok(changed) = crate::json::from_str::<Changed>(&text) {
                 for key in changed.keys {
                     client.invalidate_queries(&QueryKey::from(key.as_str()));
                 }
@@ -67,7 +67,7 @@ impl Outbox {
 
     /// Tells the other tabs that `keys` changed on the server.
     pub(super) fn broadcast(&self, keys: Vec<String>) {
-        let text = serde_json::to_string(&Changed { keys }).unwrap_or_default();
+        let text = crate::json::to_string(&Changed { keys }).unwrap_or_default();
         self.shared(|s| {
             if let Some(c) = &s.channel {
                 c.post(&text);

@@ -12,7 +12,7 @@ mod validate;
 pub use event::{Event, EventInput};
 pub use id::EventId;
 pub use patch::{EventPatch, Patch, PatchError};
-pub use problem::{FieldError, Problem};
+pub use problem::{FieldError, JsonTree, Problem};
 pub use status::Status;
 pub use timestamp::Timestamp;
 pub use validate::{validate, Limits, LIMITS};

@@ -1,6 +1,44 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A parsed JSON document, as much of it as lenient readers need: serde_json's `Value`
+/// natively, the browser's `JSON.parse` result in the wasm app (which links no serde_json).
+pub trait JsonTree: Sized {
+    /// Whether it is an object (not an array, not null).
+    fn is_object(&self) -> bool;
+    /// The member `key` of an object; `None` for anything else.
+    fn get(&self, key: &str) -> Option<Self>;
+    /// The string it is, if it is one.
+    fn as_str(&self) -> Option<String>;
+    /// The non-negative integer it is, if it is one.
+    fn as_u64(&self) -> Option<u64>;
+    /// The elements of an array; `None` for anything else.
+    fn items(&self) -> Option<Vec<Self>>;
+    /// The member values of an object; `None` for anything else.
+    fn values(&self) -> Option<Vec<Self>>;
+}
+
+impl JsonTree for Value {
+    fn is_object(&self) -> bool {
+        self.is_object()
+    }
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key).cloned()
+    }
+    fn as_str(&self) -> Option<String> {
+        Value::as_str(self).map(str::to_owned)
+    }
+    fn as_u64(&self) -> Option<u64> {
+        Value::as_u64(self)
+    }
+    fn items(&self) -> Option<Vec<Self>> {
+        self.as_array().cloned()
+    }
+    fn values(&self) -> Option<Vec<Self>> {
+        Some(self.as_object()?.values().cloned().collect())
+    }
+}
+
 /// A validation failure tied to one member of the body by JSON Pointer (`/title`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -80,10 +118,17 @@ impl Problem {
     }
 
     /// Read whatever error body a backend sent: Problem Details, `invalid-params` /
-    /// `invalid_params` lists, a plain `{"error": "..."}`, or text. Never fails.
+    /// `invalid_params` lists, a plain `{"error": "..."}`, or text. Never fails. (The wasm
+    /// app calls [`Problem::from_parsed`] instead, so serde_json is not linked into it.)
     pub fn from_response(status: u16, body: &str) -> Problem {
+        Problem::from_parsed(status, serde_json::from_str::<Value>(body).ok(), body)
+    }
+
+    /// [`Problem::from_response`] with the body already parsed (`None`: not JSON), so the
+    /// wasm app can parse with the browser's `JSON.parse` instead of linking serde_json.
+    pub fn from_parsed<T: JsonTree>(status: u16, parsed: Option<T>, body: &str) -> Problem {
         let fallback_title = reason(status);
-        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(body) else {
+        let Some(map) = parsed.filter(JsonTree::is_object) else {
             let text = body.trim();
             let detail = if text.is_empty() || text.starts_with('<') {
                 String::new()
@@ -92,34 +137,38 @@ impl Problem {
             };
             return Problem::new(status, fallback_title, detail);
         };
-        let s = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
+        let s = |k: &str| map.get(k).and_then(|v| v.as_str());
         let mut errors = Vec::new();
-        if let Some(Value::Array(list)) = map.get("errors") {
-            errors.extend(list.iter().filter_map(|e| {
-                let pointer = e.get("pointer").and_then(Value::as_str)?;
-                let detail = e
-                    .get("detail")
-                    .or_else(|| e.get("message"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("is invalid");
-                Some(FieldError::new(pointer, detail))
-            }));
+        for e in map
+            .get("errors")
+            .and_then(|l| l.items())
+            .unwrap_or_default()
+        {
+            let Some(pointer) = e.get("pointer").and_then(|p| p.as_str()) else {
+                continue;
+            };
+            let detail = e
+                .get("detail")
+                .or_else(|| e.get("message"))
+                .and_then(|d| d.as_str())
+                .unwrap_or_else(|| "is invalid".into());
+            errors.push(FieldError::new(&pointer, detail));
         }
         for key in ["invalid-params", "invalid_params"] {
-            if let Some(Value::Array(list)) = map.get(key) {
-                errors.extend(list.iter().filter_map(|e| {
-                    let name = e.get("name").and_then(Value::as_str)?;
-                    let reason = e
-                        .get("reason")
-                        .and_then(Value::as_str)
-                        .unwrap_or("is invalid");
-                    let pointer = if name.starts_with('/') {
-                        name.to_owned()
-                    } else {
-                        format!("/{name}")
-                    };
-                    Some(FieldError::new(&pointer, reason))
-                }));
+            for e in map.get(key).and_then(|l| l.items()).unwrap_or_default() {
+                let Some(name) = e.get("name").and_then(|n| n.as_str()) else {
+                    continue;
+                };
+                let reason = e
+                    .get("reason")
+                    .and_then(|r| r.as_str())
+                    .unwrap_or_else(|| "is invalid".into());
+                let pointer = if name.starts_with('/') {
+                    name
+                } else {
+                    format!("/{name}")
+                };
+                errors.push(FieldError::new(&pointer, reason));
             }
         }
         Problem {
@@ -127,7 +176,7 @@ impl Problem {
             title: s("title").unwrap_or_else(|| fallback_title.to_owned()),
             status: map
                 .get("status")
-                .and_then(Value::as_u64)
+                .and_then(|n| n.as_u64())
                 .and_then(|n| u16::try_from(n).ok())
                 .unwrap_or(status),
             detail: s("detail")

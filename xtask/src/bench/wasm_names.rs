@@ -1,7 +1,7 @@
 //! Where the wasm's size goes: a copy of the release build that keeps function names, and
 //! `twiggy` over it. The shipped build carries no name section (wasm-opt drops it), which leaves twiggy only
 //! numbered functions, so the copy is linked again with `-C strip=none`, run through the same
-//! `wasm-bindgen` and `wasm-opt -Oz` as Trunk, with `wasm-opt -g` keeping the name section.
+//! `wasm-bindgen` and `wasm-opt -Os` as Trunk, with `wasm-opt -g` keeping the name section.
 //! Code and data are the same; only names are added.
 
 use crate::process::{self, output};
@@ -73,11 +73,11 @@ pub fn build(root: &Path, work: &Path) -> Result<PathBuf> {
             .arg(&raw),
     )?;
     let named = work.join("eventual-named.wasm");
-    // The same passes as Trunk's release build (index.html: data-wasm-opt="z" + params).
+    // The same passes as Trunk's release build (index.html: data-wasm-opt="s" + params).
     process::run(
         Command::new("wasm-opt")
             .args([
-                "-Oz",
+                "-Os",
                 "-g",
                 "--enable-bulk-memory",
                 "--enable-nontrapping-float-to-int",
@@ -109,16 +109,4 @@ pub fn analyse(wasm: &Path, work: &Path) -> Result<()> {
         &["dominators", "-d", "3", "-r", "40"],
         "twiggy-dominators.txt",
     )
-}
-
-/// What the nightly `-Zbuild-std` + `panic=immediate-abort` lever needs, and whether it is here.
-pub fn nightly_probe() -> (bool, bool, String) {
-    let sysroot = output(Command::new("rustc").args(["+nightly", "--print", "sysroot"]));
-    let Some(sysroot) = sysroot else {
-        return (false, false, "no nightly toolchain".into());
-    };
-    let root = PathBuf::from(&sysroot);
-    let rust_src = root.join("lib/rustlib/src/rust/library/std").is_dir();
-    let version = output(Command::new("rustc").args(["+nightly", "-V"])).unwrap_or_default();
-    (true, rust_src, version)
 }

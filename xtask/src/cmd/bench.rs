@@ -72,11 +72,6 @@ pub fn run(args: Vec<String>) -> Result<()> {
         say(format!("twiggy breakdown failed: {e:#}"));
     }
     facts.flag("twiggyOk", twiggy.is_ok());
-    let (nightly, rust_src, nightly_version) = wasm_names::nightly_probe();
-    facts
-        .flag("nightly", nightly)
-        .flag("nightlyRustSrc", rust_src)
-        .text("nightlyVersion", nightly_version);
 
     let tmp = TempDir::new("eventual-bench")?;
     browser_step(&root, &site, &work, &tmp.0, &opts, &browser.chromium)?;
