@@ -18,6 +18,12 @@ pub enum Intent {
     /// Undo of a delete: the event created again.
     #[serde(rename = "Undo delete")]
     Undo,
+    /// The calendar's drag or keyboard move (and its Undo): new start and end.
+    #[serde(rename = "Move event")]
+    Move,
+    /// The calendar's drag of an event's bottom edge: a new end.
+    #[serde(rename = "Resize event")]
+    Resize,
 }
 
 impl Intent {
@@ -28,6 +34,26 @@ impl Intent {
             Intent::Status => "Change status",
             Intent::Create => "Create event",
             Intent::Undo => "Undo delete",
+            Intent::Move => "Move event",
+            Intent::Resize => "Resize event",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Intent;
+
+    #[test]
+    fn a_move_and_a_resize_are_stored_and_shown_by_their_own_names() {
+        for (intent, name) in [
+            (Intent::Move, "Move event"),
+            (Intent::Resize, "Resize event"),
+        ] {
+            assert_eq!(intent.label(), name);
+            let stored = serde_json::to_string(&intent).unwrap();
+            assert_eq!(stored, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<Intent>(&stored).unwrap(), intent);
         }
     }
 }

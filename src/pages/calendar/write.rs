@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use crate::calendar::Times;
 use crate::events::{EventActions, FormFeedback};
 use crate::keys;
+use crate::outbox::Intent;
 use crate::toasts::{ToastAction, ToastKind, Toasts};
 
 /// What a change of times was, for its toast.
@@ -63,8 +64,13 @@ pub fn save_times(
         },
         ..Default::default()
     };
+    let intent = match change {
+        Change::Resize => Intent::Resize,
+        Change::Move | Change::Undo => Intent::Move,
+    };
     let known = untrack(|| client.pending_mutations());
-    actions.save(
+    actions.save_as(
+        intent,
         event.id.clone(),
         event.title.clone(),
         patch,
