@@ -115,7 +115,11 @@ function pageInit() {
 /** Tracks /api/ requests of a page: in-flight count, last activity, and a log. */
 function trackApi(page) {
   const t = { log: [], inflight: 0, last: Date.now() };
-  const isApi = (r) => new URL(r.url()).pathname.includes('/api/');
+  // The live stream (`/api/events/changes`) never finishes: it is not traffic that settles.
+  const isApi = (r) => {
+    const path = new URL(r.url()).pathname;
+    return path.includes('/api/') && !path.endsWith('/events/changes');
+  };
   page.on('request', (r) => {
     if (!isApi(r)) return;
     const u = new URL(r.url());
