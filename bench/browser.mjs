@@ -12,6 +12,7 @@
 // round trips. Every scenario is bounded and catches its own errors so one failure still
 // leaves a report.
 import { chromium } from '@playwright/test';
+import { calendar } from './calendar.mjs';
 
 const PLAIN = required('BENCH_PLAIN_URL');
 const SLOW = required('BENCH_SLOW_URL');
@@ -114,7 +115,11 @@ function pageInit() {
 /** Tracks /api/ requests of a page: in-flight count, last activity, and a log. */
 function trackApi(page) {
   const t = { log: [], inflight: 0, last: Date.now() };
-  const isApi = (r) => new URL(r.url()).pathname.includes('/api/');
+  // The live stream (`/api/events/changes`) never finishes: it is not traffic that settles.
+  const isApi = (r) => {
+    const path = new URL(r.url()).pathname;
+    return path.includes('/api/') && !path.endsWith('/events/changes');
+  };
   page.on('request', (r) => {
     if (!isApi(r)) return;
     const u = new URL(r.url());
@@ -260,8 +265,9 @@ async function readers(browser) {
   const ev = await api(PLAIN, 'POST', '/events', eventInput('Readers bench'));
   const out = {};
   for (const [name, path, key, apiPath] of [
-    ['event page', `/events/${ev.id}?devtools`, `events/${ev.id}`, `/api/events/${ev.id}`],
-    ['list page', `/events?devtools`, 'events/list', '/api/events'],
+    ['event page', `/events/${ev.id}?devtools`, `events/${ev.id}`, (p) => p === `/api/events/${ev.id}`],
+    // The list loads in pages (`/api/events?_page=1&_limit=…`): any GET of the list counts.
+    ['list page', `/events?devtools`, 'events/list', (p) => p.split('?')[0] === '/api/events'],
   ]) {
     const { context, page } = await newPage(browser);
     const net = trackApi(page);
@@ -274,7 +280,7 @@ async function readers(browser) {
       out[name] = {
         key,
         readers: entry ? entry.readers : null,
-        requestsForKey: net.log.filter((r) => r.method === 'GET' && r.path === apiPath).length,
+        requestsForKey: net.log.filter((r) => r.method === 'GET' && apiPath(r.path)).length,
         allRequests: net.log.map((r) => `${r.method} ${r.path}`),
       };
     } finally {
@@ -559,6 +565,7 @@ async function main() {
     out.readers = await attempt('readers', () => readers(browser));
     out.coldStart = await attempt('cold start', () => coldStart(browser));
     out.largeList = await attempt('large list', () => largeList(browser));
+    out.calendar = await calendar(browser, { slow: SLOW, quick: QUICK, stats, attempt });
     out.memory = await attempt('memory', () => memory(browser));
     out.gc = gc.error ? gc : await attempt('gc check', () => gcCheck(gc));
   } finally {

@@ -8,6 +8,7 @@
 // reference where one exists.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CALENDAR_METHOD, calendarRows } from './report-calendar.mjs';
 
 const KB = 1000; // sizes in kB of 1000 bytes (the stricter reading of "KB")
 
@@ -214,6 +215,8 @@ function evaluate(work) {
   } else {
     rows.push(row('Large list', 'n/a', 'p95 ≤ 16 ms', 'NOT MEASURED', '', l?.error || 'no data'));
   }
+
+  rows.push(...calendarRows(b.calendar, { row, verdict, ms }));
 
   // Size.
   if (sizes.totals) {
@@ -485,6 +488,7 @@ function markdown(r, work) {
       '- **Cold start**: a new browser context per load with the HTTP cache disabled (CDP `Network.setCacheDisabled`); `performance.now()` (from navigation start) at the animation frame after the first list item is inserted; one warm-up load first, not counted.',
       '- **Memory**: CDP `HeapProfiler.collectGarbage`, then `Runtime.getHeapUsage().usedSize` plus the wasm `memory.buffer.byteLength` (from Trunk\'s `TrunkApplicationStarted` event), after 10 edits and after all edits (driven in the page: set Title, click Save, wait for settle). Wasm memory never shrinks, so its growth is the peak need.',
       '- **Gc**: a page visits five events and returns to the list; the devtools table is read on leaving and again after the gc time.',
+      CALENDAR_METHOD,
     ].join('\n'),
   );
   out.push('');

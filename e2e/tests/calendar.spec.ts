@@ -572,7 +572,7 @@ test.describe('failures', () => {
     await networkDown(context);
     const { tue } = await moveToTuesday(page, sun, e);
     await expect(link(tue, e.title)).toBeVisible();
-    await expect(page.getByText('Waiting for connection').first()).toBeVisible();
+    await expect(page.getByText(`Waiting for connection: Move event: “${e.title}”`)).toBeVisible();
     await page.waitForTimeout(500);
     expect((await getEvent(request, e.id)).start).toBe(e.start);
     await expect(link(tue, e.title)).toBeVisible();

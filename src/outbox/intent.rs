@@ -43,3 +43,22 @@ impl Intent {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Intent;
+
+    #[test]
+    fn moves_resizes_and_undos_are_stored_and_shown_by_their_own_names() {
+        for (intent, name) in [
+            (Intent::Move, "Move event"),
+            (Intent::Resize, "Resize event"),
+            (Intent::Revert, "Undo change"),
+        ] {
+            assert_eq!(intent.label(), name);
+            let stored = serde_json::to_string(&intent).unwrap();
+            assert_eq!(stored, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<Intent>(&stored).unwrap(), intent);
+        }
+    }
+}
