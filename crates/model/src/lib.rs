@@ -15,4 +15,4 @@ pub use patch::{EventPatch, Patch, PatchError};
 pub use problem::{FieldError, JsonTree, Problem};
 pub use status::Status;
 pub use timestamp::Timestamp;
-pub use validate::{validate, Limits, LIMITS};
+pub use validate::{normalize, validate, Limits, LIMITS};

@@ -14,6 +14,16 @@ pub const LIMITS: Limits = Limits {
     location_max: 500,
 };
 
+/// The form an event is stored in: the title without the whitespace around it, so a stored
+/// title is always the 1 to 200 characters the contract (and the OpenAPI schema) promise.
+pub fn normalize(mut input: EventInput) -> EventInput {
+    let trimmed = input.title.trim();
+    if trimmed.len() != input.title.len() {
+        input.title = trimmed.to_owned();
+    }
+    input
+}
+
 /// Every rule an event's writable fields must meet, with one error per broken rule, each
 /// pointing at its field. The app runs this before sending; the server before storing.
 pub fn validate(input: &EventInput) -> Result<(), Vec<FieldError>> {
@@ -164,6 +174,16 @@ mod tests {
             prop_assert_eq!(got.contains(&"/title".to_string()), t == 0 || t > 200);
             prop_assert_eq!(got.contains(&"/end".to_string()), i.end <= i.start);
             prop_assert_eq!(got.contains(&"/description".to_string()), desc > 10_000);
+        }
+
+        #[test]
+        fn a_valid_title_is_stored_within_the_schema_limits(pad in "[ \\t\\r\\n]{0,5}", body in "\\PC{1,200}") {
+            let mut i = input("x", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z");
+            i.title = format!("{pad}{body}{pad}");
+            prop_assume!(validate(&i).is_ok());
+            let stored = normalize(i).title;
+            prop_assert!((1..=200).contains(&stored.chars().count()), "{:?}", stored);
+            prop_assert_eq!(stored.trim(), stored.as_str());
         }
     }
 }

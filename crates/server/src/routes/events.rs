@@ -2,7 +2,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use eventual_model::{validate, Event, EventInput, EventPatch, PatchError, Timestamp};
+use eventual_model::{normalize, validate, Event, EventInput, EventPatch, PatchError, Timestamp};
 
 use super::AppState;
 use crate::db::{Store, WriteOutcome};
@@ -289,5 +289,5 @@ fn too_contended() -> ApiError {
 fn checked(made: Result<EventInput, PatchError>) -> Result<EventInput, ApiError> {
     let input = made.map_err(|e| ApiError::validation(e.0))?;
     validate(&input).map_err(ApiError::validation)?;
-    Ok(input)
+    Ok(normalize(input))
 }

@@ -170,6 +170,35 @@ async fn hostile_and_unicode_text_is_stored_verbatim() {
     assert_eq!(res.header("x-total-count"), Some("1"));
 }
 
+/// The title counts after trimming, so it is stored trimmed: a stored title is always what
+/// the schema promises (1 to 200 characters), whichever write made it.
+#[tokio::test]
+async fn titles_are_stored_without_surrounding_whitespace() {
+    let app = app().await;
+    let padded = format!("\r\n {} \t", "*".repeat(200));
+    let e = app.create(&event(&padded)).await;
+    assert_eq!(e["title"], "*".repeat(200));
+    let id = e["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/events/{id}");
+    let mut whole = event("  Put  ");
+    whole["version"] = e["version"].clone();
+    let put = app
+        .json(Method::PUT, &uri, &[("if-match", "*")], &whole)
+        .await;
+    assert_eq!(put.status, 200, "{:?}", put.json());
+    assert_eq!(put.json()["title"], "Put");
+    let patch = app
+        .json(
+            Method::PATCH,
+            &uri,
+            &[("if-match", "*")],
+            &json!({"title": "\tPatched\n"}),
+        )
+        .await;
+    assert_eq!(patch.status, 200, "{:?}", patch.json());
+    assert_eq!(app.get(&uri).await.json()["title"], "Patched");
+}
+
 #[tokio::test]
 async fn dates_past_the_edge_of_the_range_are_422_in_bodies_and_400_in_queries() {
     let app = app().await;
