@@ -200,7 +200,9 @@ test('a slow save shows at once, marks the form busy, keeps editing possible, th
   expect(stored.location).toBe('');
   await expect(heading(page)).toHaveText(stored.title);
 
+  const second = nextResponse(page, 'PATCH', eventPath(event.id));
   await page.getByRole('button', { name: 'Save', exact: true }).click();
+  expect((await second).status()).toBe(200);
   await traffic.settled();
   const after = await expectScreenEqualsServer(page, request, event.id);
   expect(after.location).toBe('Typed while saving');

@@ -161,11 +161,14 @@ export class ApiTraffic {
 
   /**
    * Waits until no API request has been in flight for `quietMs` (longer than the app's
-   * mutation retry back-off, so a pending retry is not mistaken for the end).
+   * mutation retry back-off, so a pending retry is not mistaken for the end). The quiet is
+   * counted from this call at the earliest: a click's request may not have left yet when a
+   * test asks, and an earlier quiet spell must not count as the end of it.
    */
   async settled(quietMs = 1200, timeout = 20_000): Promise<void> {
+    const asked = Date.now();
     await expect
-      .poll(() => (this.inflight.size === 0 ? Date.now() - this.last : 0), {
+      .poll(() => (this.inflight.size === 0 ? Date.now() - Math.max(this.last, asked) : 0), {
         timeout,
         intervals: [100],
         message: 'API traffic to settle',
