@@ -3,6 +3,7 @@
 
 mod busy;
 mod held;
+mod list_sql;
 mod pool;
 mod repo;
 mod seed;

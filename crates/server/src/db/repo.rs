@@ -1,6 +1,7 @@
 use eventual_model::{Event, EventId, EventInput, Status, Timestamp};
 use time::OffsetDateTime;
 
+use super::list_sql::{list_sql, Param};
 use super::{Backend, Conn, Db, Pool};
 use crate::extract::ListParams;
 use crate::on_backend;
@@ -37,20 +38,6 @@ pub struct Repo {
 
 const COLUMNS: &str = "id, title, description, location, starts_at, ends_at, all_day, status, \
                        version, created_at, updated_at";
-
-/// `$1` the lowered needle, `$2`/`$3` the range in ms; the substring test is `instr` on
-/// SQLite and `strpos` on PostgreSQL (both literal, so `%` and `_` need no escaping).
-fn filter(backend: Backend) -> String {
-    let find = match backend {
-        Backend::Sqlite => "instr",
-        Backend::Postgres => "strpos",
-    };
-    format!(
-        "($1 IS NULL OR {find}(search, $1) > 0) \
-         AND ($2 IS NULL OR ends_ms > $2) \
-         AND ($3 IS NULL OR starts_ms < $3)"
-    )
-}
 
 /// A row of `events` as both backends return it.
 #[derive(sqlx::FromRow)]
@@ -102,26 +89,18 @@ impl Repo {
         let limit = i64::from(p.limit);
         let offset = i64::try_from(p.offset()).unwrap_or(i64::MAX);
         let mut tx = self.pool().begin().await?;
-        let filter = filter(tx.conn().backend());
-        let count = format!("SELECT COUNT(*) FROM events WHERE {filter}");
-        let page = format!(
-            "SELECT {COLUMNS} FROM events WHERE {filter} ORDER BY starts_ms, id LIMIT $4 OFFSET $5"
-        );
+        let sql = list_sql(tx.conn().backend(), COLUMNS, needle, from, to);
         let (total, rows): (i64, Vec<EventRow>) = on_backend!(tx.conn(), c => {
-            let total = sqlx::query_scalar(&count)
-                .bind(&needle)
-                .bind(from)
-                .bind(to)
-                .fetch_one(&mut *c)
-                .await?;
-            let rows = sqlx::query_as(&page)
-                .bind(&needle)
-                .bind(from)
-                .bind(to)
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(&mut *c)
-                .await?;
+            let mut count = sqlx::query_scalar(&sql.count);
+            let mut page = sqlx::query_as(&sql.page);
+            for p in &sql.params {
+                (count, page) = match p {
+                    Param::Text(t) => (count.bind(t), page.bind(t)),
+                    Param::Int(i) => (count.bind(i), page.bind(i)),
+                };
+            }
+            let total = count.fetch_one(&mut *c).await?;
+            let rows = page.bind(limit).bind(offset).fetch_all(&mut *c).await?;
             (total, rows)
         });
         tx.commit().await?;

@@ -20,5 +20,6 @@ mod instances;
 mod list;
 mod merge_patch;
 mod openapi;
+mod ranges;
 mod socket;
 mod write_queue;
