@@ -4,6 +4,8 @@
 // Environment (set by `cargo xtask bench`):
 //   BENCH_PLAIN_URL  server with ~20 seeded events, no faults, serving dist/
 //   BENCH_SLOW_URL   server with --latency-ms 1000 --fault-methods PATCH,PUT and 10,000 events
+//   BENCH_SMALL_URL  server whose database holds 100 events (2027), serving dist/
+//   BENCH_BIG_URL    the same with 100,000 events
 //   BENCH_QUICK=1    fewer iterations (development)
 //   BENCH_GC_MS      the app's cache gc time (default 300000)
 //   CHROMIUM_PATH    browser executable (default /usr/bin/chromium)
@@ -13,9 +15,12 @@
 // leaves a report.
 import { chromium } from '@playwright/test';
 import { calendar } from './calendar.mjs';
+import { scale } from './calendar-scale.mjs';
 
 const PLAIN = required('BENCH_PLAIN_URL');
 const SLOW = required('BENCH_SLOW_URL');
+const SMALL = required('BENCH_SMALL_URL');
+const BIG = required('BENCH_BIG_URL');
 const QUICK = process.env.BENCH_QUICK === '1';
 const GC_MS = Number(process.env.BENCH_GC_MS || 300_000);
 const N = {
@@ -566,6 +571,9 @@ async function main() {
     out.coldStart = await attempt('cold start', () => coldStart(browser));
     out.largeList = await attempt('large list', () => largeList(browser));
     out.calendar = await calendar(browser, { slow: SLOW, quick: QUICK, stats, attempt });
+    out.calendar.scale = await attempt('calendar scale', () =>
+      scale(browser, { small: SMALL, big: BIG, quick: QUICK, stats }),
+    );
     out.memory = await attempt('memory', () => memory(browser));
     out.gc = gc.error ? gc : await attempt('gc check', () => gcCheck(gc));
   } finally {

@@ -11,13 +11,13 @@ const NEXT_WEEK_FROM = '2031-07-06'; // a Sunday; the weeks after it hold the ev
 const MONTH = '2032-05'; // 1,000 events on days 1–28
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function plus(date, n) {
+export function plus(date, n) {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
 
-const at = (date, h, m = 0) =>
+export const at = (date, h, m = 0) =>
   `${date}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00Z`;
 
 async function post(base, title, start, end) {
@@ -31,7 +31,7 @@ async function post(base, title, start, end) {
 }
 
 /** Creates `inputs` ([title, start, end]) with a few requests in flight at a time. */
-async function createAll(base, inputs, concurrency = 8) {
+export async function createAll(base, inputs, concurrency = 8) {
   const out = new Array(inputs.length);
   let next = 0;
   await Promise.all(
@@ -100,7 +100,7 @@ function track(page) {
   return t;
 }
 
-async function calPage(browser) {
+export async function calPage(browser) {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     locale: 'en-US',

@@ -182,7 +182,7 @@ function evaluate(work) {
         '(no target)',
         'INFO',
         '',
-        l.render.rows < (seed.created ?? 0) ? `the server caps a list page at 1000 and the app does not page, so ${l.render.rows} rows render` : '',
+        l.render.rows < (seed.created ?? 0) ? `the list shows its first page (${l.render.rows} rows); "Show more" and scrolling load the rest` : '',
       ),
     );
     rows.push(

@@ -16,6 +16,8 @@ pub struct Options {
 
 /// Events in the large-list database.
 pub const LARGE_LIST_EVENTS: u64 = 10_000;
+/// Events in the small and the large database of the calendar's scale row (issue 14).
+pub const SCALE_EVENTS: (u64, u64) = (100, 100_000);
 /// Concurrent clients of the server load test.
 pub const LOAD_CLIENTS: u64 = 50;
 

@@ -20,7 +20,7 @@ use crate::process::{self, Service};
 use crate::util::{http, paths, say, secs, temp::TempDir};
 use anyhow::{bail, Context, Result};
 use facts::Facts;
-use options::{Options, LARGE_LIST_EVENTS, LOAD_CLIENTS};
+use options::{Options, LARGE_LIST_EVENTS, LOAD_CLIENTS, SCALE_EVENTS};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -206,10 +206,15 @@ fn browser_step(
         ]),
         &work.join("seed.json"),
     )?;
+    // The calendar's scale claim: two databases that differ only in size.
+    let small = seeded(root, work, tmp, &dist_arg, "scale-small", SCALE_EVENTS.0)?;
+    let big = seeded(root, work, tmp, &dist_arg, "scale-big", SCALE_EVENTS.1)?;
     let mut node = Command::new("node");
     node.arg("bench/browser.mjs")
         .env("BENCH_PLAIN_URL", plain.url())
         .env("BENCH_SLOW_URL", slow.url())
+        .env("BENCH_SMALL_URL", small.url())
+        .env("BENCH_BIG_URL", big.url())
         .env("BENCH_GC_MS", opts.gc_ms.to_string())
         .env("CHROMIUM_PATH", chromium)
         .current_dir(root);
@@ -217,6 +222,35 @@ fn browser_step(
         node.env("BENCH_QUICK", "1");
     }
     capture(&mut node, &work.join("browser.json"))
+}
+
+/// A plain server serving `dist/` on a fresh database filled with `events` events by
+/// `examples/load seed` (all in 2027).
+fn seeded(
+    root: &Path,
+    work: &Path,
+    tmp: &Path,
+    dist: &str,
+    name: &str,
+    events: u64,
+) -> Result<Running> {
+    let svc = server(
+        root,
+        work,
+        name,
+        &tmp.join(format!("{name}.db")),
+        &["--static", dist],
+    )?;
+    capture(
+        Command::new(release_bin(root, "examples/load")).args([
+            "seed",
+            svc.url(),
+            &events.to_string(),
+            "16",
+        ]),
+        &work.join(format!("seed-{name}.json")),
+    )?;
+    Ok(svc)
 }
 
 /// Server load: a release server on a fresh SQLite file, 50 clients, GET and PATCH.
