@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use web_sys::AbortSignal;
 
 use super::error::{error_from_response, ApiError};
+use super::pages::more_after;
 
 /// What a list request asks for; its query string is also its cache key's last segment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -134,7 +135,9 @@ impl Api {
             .await
     }
 
-    /// `GET /events?from=…&to=…&_limit=…`: the events overlapping `[from, to)`, by start.
+    /// `GET /events?from=…&to=…&_limit=…`: every event overlapping `[from, to)`, by start.
+    /// A view must show them all, so past a full first page it asks page after page
+    /// (`_page=2…`) until the contract's paging rule says the end is reached.
     pub async fn range(
         &self,
         from: Timestamp,
@@ -142,15 +145,28 @@ impl Api {
         limit: u32,
         signal: Option<&AbortSignal>,
     ) -> Result<Vec<Event>, ApiError> {
-        let url = format!(
+        let base = format!(
             "{}?from={}&to={}&_limit={limit}",
             self.events_url(),
             encode(&from.to_string()),
             encode(&to.to_string())
         );
-        self.fetch_list(&url, signal)
-            .await
-            .map(|(events, _)| events)
+        let (mut events, mut total) = self.fetch_list(&base, signal).await?;
+        let mut last_len = events.len();
+        let mut page = 1;
+        while more_after(events.len() as u64, last_len, total, limit) {
+            page += 1;
+            let (more, t) = self
+                .fetch_list(&format!("{base}&_page={page}"), signal)
+                .await?;
+            last_len = more.len();
+            total = t;
+            events.extend(more);
+        }
+        // An event moved by someone else between two pages may come back on both.
+        let mut seen = std::collections::HashSet::new();
+        events.retain(|e| seen.insert(e.id.clone()));
+        Ok(events)
     }
 
     async fn fetch_list(

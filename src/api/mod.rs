@@ -2,6 +2,8 @@
 
 mod client;
 mod error;
+mod pages;
 
 pub use client::{Api, ListQuery};
 pub use error::{error_from_response, problem_from_body, ApiError};
+pub use pages::more_after;

@@ -9,6 +9,7 @@ use eventual_model::{Event, EventId};
 use eventual_query::QueryKey;
 use leptos::prelude::*;
 
+use crate::api::more_after;
 use crate::events::is_temp;
 
 /// Events asked for per page: the reference server's cap, so the first page is what one
@@ -88,11 +89,9 @@ pub fn more_remain(pages: &[(Option<PageMeta>, usize)], limit: u32) -> bool {
     let Some((last, shown_len)) = pages.last() else {
         return false;
     };
-    if let Some(total) = last.and_then(|m| m.total) {
-        let held: usize = pages.iter().map(|(m, len)| m.map_or(*len, |m| m.len)).sum();
-        return (held as u64) < total && last.is_none_or(|m| m.len > 0);
-    }
-    last.map_or(*shown_len, |m| m.len) >= limit as usize
+    let held: usize = pages.iter().map(|(m, len)| m.map_or(*len, |m| m.len)).sum();
+    let last_len = last.map_or(*shown_len, |m| m.len);
+    more_after(held as u64, last_len, last.and_then(|m| m.total), limit)
 }
 
 /// The loaded pages as one list: each event once, by start. While more remain, events that
