@@ -2,7 +2,7 @@
 //
 //   node bench/report.mjs WORK_DIR OUT_DIR
 //
-// WORK_DIR holds facts.json, sizes.json, browser.json, seed.json, load.json and the twiggy
+// WORK_DIR holds facts.json, sizes.json, browser.json, seed-slow.json, load.json and the twiggy
 // outputs; OUT_DIR gets report.md and report.json. Every figure stands beside its target with
 // PASS, FAIL, or NOT MEASURED (with the reason), and beside the React 19 + TanStack Query v5
 // reference where one exists.
@@ -91,7 +91,7 @@ function evaluate(work) {
   const sizes = readJson(work, 'sizes.json');
   const b = readJson(work, 'browser.json');
   const load = readJson(work, 'load.json');
-  const seed = readJson(work, 'seed.json');
+  const seed = readJson(work, 'seed-slow.json');
   const scale = readJson(work, 'scale.json');
   const csv = readText(work, 'twiggy-top.csv');
   const twiggy = csv ? crateBreakdown(parseTwiggyCsv(csv)) : null;

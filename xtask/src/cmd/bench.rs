@@ -183,11 +183,11 @@ fn browser_step(
         &tmp.join("plain.db"),
         &["--seed", "--static", &dist_arg],
     )?;
-    let slow = server(
+    let slow = seeded(
         root,
         work,
+        tmp,
         "slow",
-        &tmp.join("slow.db"),
         &[
             "--static",
             &dist_arg,
@@ -196,19 +196,12 @@ fn browser_step(
             "--fault-methods",
             "PATCH,PUT",
         ],
-    )?;
-    capture(
-        Command::new(release_bin(root, "examples/load")).args([
-            "seed",
-            slow.url(),
-            &LARGE_LIST_EVENTS.to_string(),
-            "16",
-        ]),
-        &work.join("seed.json"),
+        LARGE_LIST_EVENTS,
     )?;
     // The calendar's scale claim: two databases that differ only in size.
-    let small = seeded(root, work, tmp, &dist_arg, "scale-small", SCALE_EVENTS.0)?;
-    let big = seeded(root, work, tmp, &dist_arg, "scale-big", SCALE_EVENTS.1)?;
+    let plain_dist = ["--static", dist_arg.as_str()];
+    let small = seeded(root, work, tmp, "scale-small", &plain_dist, SCALE_EVENTS.0)?;
+    let big = seeded(root, work, tmp, "scale-big", &plain_dist, SCALE_EVENTS.1)?;
     let mut node = Command::new("node");
     node.arg("bench/browser.mjs")
         .env("BENCH_PLAIN_URL", plain.url())
@@ -224,23 +217,17 @@ fn browser_step(
     capture(&mut node, &work.join("browser.json"))
 }
 
-/// A plain server serving `dist/` on a fresh database filled with `events` events by
-/// `examples/load seed` (all in 2027).
+/// A server started with `flags` on a fresh database, filled with `events` events by
+/// `examples/load seed` (all in 2027); the seed's summary goes to `seed-{name}.json`.
 fn seeded(
     root: &Path,
     work: &Path,
     tmp: &Path,
-    dist: &str,
     name: &str,
+    flags: &[&str],
     events: u64,
 ) -> Result<Running> {
-    let svc = server(
-        root,
-        work,
-        name,
-        &tmp.join(format!("{name}.db")),
-        &["--static", dist],
-    )?;
+    let svc = server(root, work, name, &tmp.join(format!("{name}.db")), flags)?;
     capture(
         Command::new(release_bin(root, "examples/load")).args([
             "seed",
