@@ -48,6 +48,7 @@ pub fn provide_services(config: &Config) -> EventActions {
     let toasts = Toasts::provide();
     offline::scope_storage(api.base());
     let connection = Connection::install(client, api.base());
+    api.on_read_unanswered(move || connection.read_failed());
     let outbox = Outbox::provide(toasts);
     Paging::provide();
     let actions = EventActions::provide(client, api.clone(), toasts, outbox, Some(connection));

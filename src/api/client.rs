@@ -38,7 +38,11 @@ struct Inner {
     base: String,
     /// The entity tag of the last confirmed server version of each event, for `If-Match`.
     etags: Mutex<HashMap<EventId, String>>,
+    /// Told when a read gets no HTTP answer (see [`Api::on_read_unanswered`]).
+    read_unanswered: Mutex<Option<Unanswered>>,
 }
+
+type Unanswered = Arc<dyn Fn() + Send + Sync>;
 
 impl Api {
     /// A client for the API at `base` (no trailing slash), e.g. `https://host/api`.
@@ -47,7 +51,32 @@ impl Api {
             inner: Arc::new(Inner {
                 base: base.into().trim_end_matches('/').to_owned(),
                 etags: Mutex::new(HashMap::new()),
+                read_unanswered: Mutex::new(None),
             }),
+        }
+    }
+
+    /// Calls `f` whenever a read (a list, a range, one event) fails without an HTTP answer:
+    /// the connection's cue to check the server, since `navigator.onLine` can say "online"
+    /// on a network that carries nothing.
+    pub fn on_read_unanswered(&self, f: impl Fn() + Send + Sync + 'static) {
+        if let Ok(mut slot) = self.inner.read_unanswered.lock() {
+            *slot = Some(Arc::new(f));
+        }
+    }
+
+    fn read_failed(&self, e: &ApiError) {
+        if !matches!(e, ApiError::Network(_)) {
+            return;
+        }
+        let f = self
+            .inner
+            .read_unanswered
+            .lock()
+            .ok()
+            .and_then(|s| s.clone());
+        if let Some(f) = f {
+            f();
         }
     }
 
@@ -174,7 +203,9 @@ impl Api {
         url: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<(Vec<Event>, Option<u64>), ApiError> {
-        let resp = send(Request::get(url), signal).await?;
+        let resp = send(Request::get(url), signal)
+            .await
+            .inspect_err(|e| self.read_failed(e))?;
         let total = resp
             .headers()
             .get("x-total-count")
@@ -194,7 +225,9 @@ impl Api {
 
     /// `GET /events/{id}`.
     pub async fn get(&self, id: &EventId, signal: Option<&AbortSignal>) -> Result<Event, ApiError> {
-        let resp = send(Request::get(&self.event_url(id)), signal).await?;
+        let resp = send(Request::get(&self.event_url(id)), signal)
+            .await
+            .inspect_err(|e| self.read_failed(e))?;
         let event: Event = read_json(&resp).await?;
         self.remember(&event, resp.headers().get("etag"));
         Ok(event)

@@ -85,6 +85,16 @@ impl Connection {
         }
     }
 
+    /// A read got no HTTP answer: the same check as for a failed send, in the background
+    /// (reads are not held), so "Offline" shows whatever `navigator.onLine` says.
+    pub fn read_failed(&self) {
+        if !self.is_online_untracked() {
+            return;
+        }
+        let this = *self;
+        leptos::task::spawn_local(async move { this.network_failed().await });
+    }
+
     /// Whether the API's `/health` answers as the server does, within [`PROBE_TIMEOUT_MS`].
     async fn server_answers(&self) -> bool {
         let url = format!("{}/health", self.api_base.get_value());
