@@ -7,7 +7,92 @@ const tag = document.querySelector('script[data-eventual-boot]');
 window.__eventualConfigText = fetch(new URL('config.json', document.baseURI))
   .then(async (r) => ({ status: r.status, text: r.ok ? await r.text() : '' }))
   .catch(() => ({ status: 0, text: '' }));
+
+// A split build (`cargo xtask dist`, see xtask/wasm-split/README.md) ships the functions the
+// first screen of /events runs in the main wasm and the rest in a deferred module. Until that
+// module is attached, each of its functions is a placeholder in the shared function table;
+// attaching it writes the real functions into their slots. A placeholder called before then
+// loads it on the spot (synchronously: the wasm that called it waits).
+const deferred = tag.dataset.wasmDeferred ? new URL(tag.dataset.wasmDeferred, document.baseURI) : null;
+let primary = null;
+let attached = false;
+
+/** Fetches and compiles the deferred module off the main thread, at low priority. */
+function compileDeferred() {
+  return fetch(deferred, { priority: 'low' })
+    .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .then((bytes) => WebAssembly.compile(bytes));
+}
+
+// A page the service worker controls has the deferred module in its cache: no network to
+// wait for, so it is attached before the app starts and nothing ever loads on the spot (a
+// synchronous request is not answered by the worker everywhere, and offline there is no other).
+const early = deferred && navigator.serviceWorker?.controller ? compileDeferred().catch(() => null) : null;
+
+function attach(module) {
+  if (attached) return;
+  new WebAssembly.Instance(module, { primary });
+  attached = true;
+}
+
+/** Synchronous, because the wasm that called the placeholder waits for its answer. */
+function loadNow() {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', deferred, false);
+  // A page may not ask a synchronous request for an ArrayBuffer: take bytes as a binary string.
+  xhr.overrideMimeType('text/plain; charset=x-user-defined');
+  xhr.send();
+  if (xhr.status !== 200) throw new Error(`cannot load ${deferred}: HTTP ${xhr.status}`);
+  const text = xhr.responseText;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  attach(new WebAssembly.Module(bytes));
+}
+
+// Import names are slots of the function table the deferred module fills.
+const placeholder = new Proxy(
+  {},
+  {
+    get: (_, slot) => (...args) => {
+      if (!attached) loadNow();
+      return primary[tag.dataset.wasmTable].get(Number(slot))(...args);
+    },
+  },
+);
+
+// wasm-bindgen's loader builds the import object itself: add the placeholders to it, and keep
+// the instance's exports, which the placeholders need even before the loader returns. The
+// app starts when this returns: an early deferred module is attached by then.
+function withPlaceholders(instantiate) {
+  return async (source, imports) => {
+    const result = await instantiate(source, { ...imports, placeholder });
+    primary = (result.instance ?? result).exports;
+    const module = await early;
+    if (module) attach(module);
+    return result;
+  };
+}
+
 const bindings = await import(tag.dataset.js);
-const wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
+let wasm;
+if (deferred) {
+  const { instantiate, instantiateStreaming } = WebAssembly;
+  WebAssembly.instantiate = withPlaceholders(instantiate);
+  WebAssembly.instantiateStreaming = withPlaceholders(instantiateStreaming);
+  try {
+    wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
+  } finally {
+    Object.assign(WebAssembly, { instantiate, instantiateStreaming });
+  }
+  // A first visit fetches it now, behind the first screen's requests; a failure here is
+  // retried by loadNow when a placeholder is called.
+  if (!attached) {
+    compileDeferred()
+      .then(attach)
+      .catch((e) => console.warn(`deferred wasm not prefetched (${e}); it loads on first use`));
+  }
+} else {
+  wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
+}
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));

@@ -7,6 +7,7 @@ mod cmd;
 mod install;
 mod postgres;
 mod process;
+mod split;
 mod util;
 
 use std::process::ExitCode;

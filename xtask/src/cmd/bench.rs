@@ -116,15 +116,7 @@ fn snapshot(dist: &Path, to: &Path) -> Result<PathBuf> {
     if !dist.join("index.html").is_file() {
         bail!("dist/index.html is missing; run without --no-build");
     }
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(dist)? {
-        let entry = entry?;
-        if entry.file_type()?.is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name()))
-                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
-        }
-    }
+    paths::copy_files(dist, to)?;
     Ok(to.to_path_buf())
 }
 

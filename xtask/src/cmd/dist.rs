@@ -22,7 +22,8 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// Release build with Trunk (never downloading tools), then `404.html` = `index.html` so
+/// Release build with Trunk (never downloading tools), split in two (see `crate::split`),
+/// glue minified, then `404.html` = `index.html` so
 /// static hosts serve the app for deep links like `/events/42`. `cargo xtask test`'s
 /// app-build step, `dist` and `bench` all come through here: the build e2e tests is the one
 /// that ships.
@@ -42,9 +43,15 @@ pub fn build(root: &Path, public_url: &str) -> Result<()> {
     }
     process::run(&mut trunk)?;
     let dist = root.join("dist");
+    // For measuring the split against the whole wasm (bench/README.md); never in CI.
+    if std::env::var_os("EVENTUAL_NO_SPLIT").is_some() {
+        say("split    skipped (EVENTUAL_NO_SPLIT is set)");
+    } else {
+        crate::split::split_dist(root, &dist)?;
+    }
     process::run(
         Command::new("node")
-            .arg(root.join("xtask/minify-glue.mjs"))
+            .arg(root.join("xtask/minify-js.mjs"))
             .arg(&dist)
             .current_dir(root),
     )?;

@@ -69,6 +69,22 @@ pub fn cargo() -> OsString {
     env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
+/// Copies the top-level files of `from` into a fresh `to` (a site snapshot: `dist/` has no
+/// subdirectories).
+pub fn copy_files(from: &Path, to: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
