@@ -84,12 +84,16 @@ if (deferred) {
   } finally {
     Object.assign(WebAssembly, { instantiate, instantiateStreaming });
   }
-  // A first visit fetches it now, behind the first screen's requests; a failure here is
-  // retried by loadNow when a placeholder is called.
+  // A first visit fetches it at the first idle moment, after the first screen's work: fetched
+  // as the app starts it cost that screen ~15 ms here (bench/README.md). A failure is retried
+  // by loadNow when a placeholder is called.
   if (!attached) {
-    compileDeferred()
-      .then(attach)
-      .catch((e) => console.warn(`deferred wasm not prefetched (${e}); it loads on first use`));
+    const prefetch = () =>
+      compileDeferred()
+        .then(attach)
+        .catch((e) => console.warn(`deferred wasm not prefetched (${e}); it loads on first use`));
+    if (window.requestIdleCallback) requestIdleCallback(prefetch, { timeout: 1000 });
+    else setTimeout(prefetch, 0);
   }
 } else {
   wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
