@@ -25,8 +25,8 @@ try {
   });
   await page.goto(new URL('events', base).href);
   await page.locator('ul[aria-label="Events"] > li').first().waitFor({ timeout: 30_000 });
-  // Only the first screen: boot.js fetches the deferred module as soon as the app has
-  // started, so what runs after the first item finds it attached (or loads it on the spot).
+  // Only the first screen: boot.js fetches the deferred module at the first idle moment
+  // after it, so what runs later finds it attached (or loads it on the spot).
   await page.waitForTimeout(100);
   if (errors.length) throw new Error(`the instrumented app failed: ${errors.join('; ')}`);
   const bytes = await page.evaluate(() => {
