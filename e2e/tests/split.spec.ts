@@ -1,9 +1,21 @@
-// The split build (`cargo xtask dist`): the first screen of /events runs on the primary wasm
-// alone, and code of the deferred module works however late that module arrives, fetched
-// ahead by boot.js or loaded on the spot when one of its functions is called first; a page
-// the service worker controls starts with it attached, offline too.
+// The split build (`cargo xtask dist`): code of the deferred module works however late that
+// module arrives, fetched by boot.js or loaded on the spot when one of its functions is
+// called first; a page the service worker controls starts with it attached, offline too.
+// Runs its own server with the data of the training run (`--seed`), away from the events of
+// every other spec.
 import { expect, test, type Page, type Request, type Route } from '@playwright/test';
-import { eventList, networkDown, networkUp, newEvent, shellCached } from './support';
+import type { ApiEvent } from './helpers';
+import { DIST, startServer, type Server } from './servers';
+import { eventInput, eventList, networkDown, networkUp, shellCached, uniqueTitle } from './support';
+
+let server: Server;
+test.beforeAll(async () => {
+  server = await startServer(['--static', DIST, '--seed']);
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+const at = (path: string) => `${server.url}${path}`;
 
 const DEFERRED = /\.deferred\.wasm$/;
 
@@ -23,34 +35,20 @@ async function holdPrefetch(page: Page) {
 }
 
 test('the split build ships a deferred module and index.html names it', async ({ page }) => {
-  const html = await (await page.request.get('/events')).text();
+  const html = await (await page.request.get(at('/events'))).text();
   const m = html.match(/data-wasm-deferred="([^"]+)"/);
   expect(m, 'index.html of dist/ names the deferred module').not.toBeNull();
-  const answer = await page.request.get(m![1]);
+  const answer = await page.request.get(at(m![1]));
   expect(answer.status()).toBe(200);
   // A wasm module, not the app page a host answers for unknown paths.
   expect([...(await answer.body()).subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
 });
 
-test('the first screen of /events shows with no deferred module at all', async ({ page, request }) => {
-  await newEvent(request, 'First screen');
-  const asked: string[] = [];
-  // Any call into the deferred module before the first item would throw, and nothing shows.
-  await page.route(DEFERRED, (route) => {
-    asked.push(route.request().resourceType());
-    return route.abort();
-  });
-  await page.goto('/events');
-  await expect(eventList(page).getByRole('listitem').first()).toBeVisible();
-  expect(asked[0]).toBe('fetch');
-});
-
-test('deferred code called before the prefetch lands loads the module on the spot', async ({ page, request }) => {
-  await newEvent(request, 'On the spot');
+test('deferred code called before the prefetch lands loads the module on the spot', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   const { requests } = await holdPrefetch(page);
-  await page.goto('/events');
+  await page.goto(at('/events'));
   await expect(eventList(page).getByRole('listitem').first()).toBeVisible();
   const nav = page.getByRole('navigation', { name: 'Main' });
   await nav.getByRole('link', { name: 'Calendar' }).click();
@@ -60,7 +58,10 @@ test('deferred code called before the prefetch lands loads the module on the spo
   await expect(page).toHaveURL(/\/calendar\/week\//);
   await nav.getByRole('link', { name: 'Events' }).click();
   await expect(eventList(page).getByRole('listitem').first()).toBeVisible();
-  expect(requests.map((r) => r.resourceType())).toEqual(['fetch', 'xhr']);
+  // Loaded on the spot (a synchronous request) while the prefetch, if it started, was held.
+  const kinds = requests.map((r) => r.resourceType());
+  expect(kinds).toContain('xhr');
+  expect(kinds.filter((k) => k === 'xhr')).toHaveLength(1);
   expect(errors).toEqual([]);
 });
 
@@ -69,8 +70,10 @@ test('a page the service worker controls starts with the deferred module, offlin
   page,
   request,
 }) => {
-  const event = await newEvent(request, 'Deferred offline');
-  await page.goto(`/events/${event.id}`);
+  const made = await request.post(at('/api/events'), { data: eventInput({ title: uniqueTitle('Deferred offline') }) });
+  expect(made.status()).toBe(201);
+  const event = (await made.json()) as ApiEvent;
+  await page.goto(at(`/events/${event.id}`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(event.title);
   await shellCached(page);
   // The event is kept for the next visit (the saved cache is written shortly after a read).
@@ -83,7 +86,7 @@ test('a page the service worker controls starts with the deferred module, offlin
   });
   await networkDown(context);
   // The event page runs deferred code while it starts: the worker's copy is attached first.
-  await page.goto(`/events/${event.id}`);
+  await page.goto(at(`/events/${event.id}`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(event.title);
   expect(kinds).toEqual(['fetch']);
   await networkUp(context);
