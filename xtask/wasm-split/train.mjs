@@ -23,6 +23,12 @@ try {
       window.__trainWasm = e.detail.wasm;
     });
   });
+  // The list's answer comes late, as on a slow network: the loading state is part of the
+  // first screen there, and must not wait for the deferred module.
+  await page.route('**/api/events?*', async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
   await page.goto(new URL('events', base).href);
   await page.locator('ul[aria-label="Events"] > li').first().waitFor({ timeout: 30_000 });
   // Only the first screen: boot.js fetches the deferred module at the first idle moment
