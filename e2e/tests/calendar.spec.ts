@@ -346,6 +346,29 @@ test.describe('moving by pointer', () => {
     );
   });
 
+  test('held just below the day heads, a drag scrolls the grid up to earlier hours', async ({ page, request }) => {
+    const sun = week(20);
+    const e = await timed(request, 'Top edge', plus(sun, 1), '10:00', '11:00');
+    await page.goto(`/calendar/week/${sun}`);
+    const mon = await day(page, plus(sun, 1));
+    await expect(link(mon, e.title)).toBeVisible();
+    const scroller = page.locator('.cal-scroll');
+    const top0 = await scroller.evaluate((el) => el.scrollTop);
+    expect(top0, 'the week opens scrolled past the early hours').toBeGreaterThan(100);
+    // The sticky heads cover the grid's top: the pointer stays on the hours, just below them.
+    const heads = await box(page.locator('.cal-corner'));
+    const b = await box(link(mon, e.title));
+    const [x, y] = [b.x + b.width / 2, b.y + 6];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x, heads.y + heads.height + 4, { steps: 8 });
+    await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeLessThan(top0 - 100);
+    await page.mouse.up();
+    await expect
+      .poll(async () => (await getEvent(request, e.id)).start)
+      .toMatch(new RegExp(`^${plus(sun, 1)}T0[0-6]:[0-5][05]:00Z$`));
+  });
+
   test('a press that moves less than 5 px is a click that opens the event', async ({ page, request }) => {
     const sun = week(3);
     const e = await timed(request, 'Click', plus(sun, 1), '09:00', '10:00');

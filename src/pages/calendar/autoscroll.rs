@@ -50,7 +50,13 @@ fn scroll(y: f64) -> Option<f64> {
         .dyn_into::<web_sys::HtmlElement>()
         .ok()?;
     let rect = el.get_bounding_client_rect();
-    let step = edge_step(y, rect.top(), rect.bottom()).round() as i32;
+    // The day heads and all-day strip stick over the top of the hours: the edge is below them.
+    let head = el
+        .query_selector(".cal-corner")
+        .ok()
+        .flatten()
+        .map_or(rect.top(), |c| c.get_bounding_client_rect().bottom());
+    let step = edge_step(y, head.max(rect.top()), rect.bottom()).round() as i32;
     if step == 0 {
         return None;
     }
