@@ -6,6 +6,8 @@ import type { ApiEvent } from './support';
 
 /** One hour of the week grid, in px (src/pages/calendar/shell.rs). */
 const HOUR = 48;
+/** Where a held drag scrolls the grid (src/calendar/moves.rs `EDGE_PX`), plus a margin. */
+const EDGE = 48;
 
 /** Where an event sits in the week: day after Sunday (0–6), start and length in minutes. */
 export interface Place {
@@ -117,7 +119,9 @@ export async function openWeek(page: Page, sunday: string) {
 /** Performs `g` on the event named by `name`, by pointer or keyboard as its kind says. */
 export async function perform(page: Page, sunday: string, name: RegExp, g: Gesture) {
   const link = eventLink(await dayGroup(page, sunday, g.from.day), name);
-  await link.scrollIntoViewIfNeeded();
+  // Centred in the grid, so the pointer stays clear of the edges, where the grid scrolls
+  // under a held drag (EDGE_PX in src/calendar/moves.rs) and a gesture would mean more.
+  await link.evaluate((el) => el.scrollIntoView({ block: 'center', inline: 'nearest' }));
   const b = await link.boundingBox();
   if (!b) throw new Error(`gesture #${g.n}: the event is not on screen`);
   const x = b.x + b.width / 2;
@@ -136,6 +140,13 @@ export async function perform(page: Page, sunday: string, name: RegExp, g: Gestu
     const to = await (await dayGroup(page, sunday, g.to.day)).boundingBox();
     if (!to) throw new Error(`gesture #${g.n}: the target day is not on screen`);
     tx = to.x + to.width / 2;
+  }
+  const grid = await page.locator('.cal-scroll').boundingBox();
+  if (!grid) throw new Error(`gesture #${g.n}: the week grid is not on screen`);
+  for (const at of [y, y + (g.quarters * HOUR) / 4]) {
+    if (at < grid.y + EDGE || at > grid.y + grid.height - EDGE) {
+      throw new Error(`gesture #${g.n}: the pointer would pass y=${at} within ${EDGE} px of the grid's edge`);
+    }
   }
   await page.mouse.move(x, y);
   await page.mouse.down();
