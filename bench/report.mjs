@@ -459,7 +459,7 @@ function markdown(r, work) {
   const jsFile = (r.sizes.files || []).find((x) => x.kind === 'js' && x.name.startsWith('eventual'));
   if (jsFile) {
     out.push(
-      `- **JS glue** minified with terser (\`xtask/minify-js.mjs\`): ${kb(jsFile.raw)} raw, ${kb(jsFile.brotli)} brotli.`,
+      `- **JS glue** minified with terser (\`xtask/minify.mjs\`): ${kb(jsFile.raw)} raw, ${kb(jsFile.brotli)} brotli.`,
     );
   }
   out.push('- **wasm-opt** `-Os` (smaller in brotli than `-Oz` here), Rust `opt-level = "z"` (`"s"` is far larger).');

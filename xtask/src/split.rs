@@ -94,6 +94,8 @@ pub fn split_dist(root: &Path, dist: &Path) -> Result<()> {
         process::run(
             Command::new("wasm-opt")
                 .arg("-Os")
+                // Build-time records (wasm-bindgen has read the features); the browser ignores them.
+                .args(["--strip-producers", "--strip-target-features"])
                 .args(WASM_FEATURES)
                 .arg(from)
                 .arg("-o")

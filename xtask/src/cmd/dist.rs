@@ -51,7 +51,7 @@ pub fn build(root: &Path, public_url: &str) -> Result<()> {
     }
     process::run(
         Command::new("node")
-            .arg(root.join("xtask/minify-js.mjs"))
+            .arg(root.join("xtask/minify.mjs"))
             .arg(&dist)
             .current_dir(root),
     )?;
