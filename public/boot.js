@@ -8,6 +8,57 @@ window.__eventualConfigText = fetch(new URL('config.json', document.baseURI))
   .then(async (r) => ({ status: r.status, text: r.ok ? await r.text() : '' }))
   .catch(() => ({ status: 0, text: '' }));
 
+// The first screen of /events waits for the list and listens to the change stream: both start
+// here, once config.json names the API, not after the wasm has started (~150 ms later). The
+// app takes them over (src/api/early.rs). The list is read once the stream is open (or has
+// failed, or 300 ms passed), so the stream hears any change made after the read; the answer
+// is given up if one was, since the app may not have been listening yet.
+window.__eventualConfigText.then(({ status, text }) => {
+  const home = new URL('.', document.baseURI).pathname;
+  if (![home, `${home}events`].includes(location.pathname) || location.search) return;
+  // Only a config the app will accept (src/config.rs): else it shows the error and asks nothing.
+  const ok = status >= 200 && status < 300;
+  if (!ok && status !== 0 && status !== 404) return;
+  const config = ok ? JSON.parse(text) : {};
+  if (config?.constructor !== Object || Object.keys(config).some((k) => k !== 'apiBaseUrl')) return;
+  const configured = config.apiBaseUrl;
+  if (configured !== undefined && (typeof configured !== 'string' || !configured.trim())) return;
+  const api = new URL(configured ?? '/api', document.baseURI).href.replace(/\/+$/, '');
+  const source = new EventSource(`${api}/events/changes`);
+  const seen = [];
+  const keep = (e) => seen.push(e);
+  const kinds = ['open', 'message', 'reset', 'error'];
+  for (const kind of kinds) source.addEventListener(kind, keep);
+  let sent = false;
+  let changed = false;
+  const change = () => (changed ||= sent);
+  source.addEventListener('message', change);
+  source.addEventListener('reset', change);
+  const listUrl = `${api}/events?_page=1&_limit=1000`;
+  const list = new Promise((ready) => {
+    source.addEventListener('open', ready);
+    source.addEventListener('error', ready);
+    setTimeout(ready, 300);
+  })
+    .then(() => {
+      sent = true;
+      return fetch(listUrl, { headers: { Accept: 'application/json' } });
+    })
+    .then((r) => (r.ok ? r : null), () => null);
+  window.__eventualEarly = {
+    listUrl,
+    list,
+    source,
+    // Whether the list's answer still holds: no change was heard since it was asked for.
+    fresh: () => !changed,
+    // Hands the stream over: what it saw so far, in order, for the app to replay.
+    take() {
+      for (const kind of kinds) source.removeEventListener(kind, keep);
+      return seen;
+    },
+  };
+}).catch(() => {});
+
 // A split build (`cargo xtask dist`, see xtask/wasm-split/README.md) ships the functions the
 // first screen of /events runs in the main wasm and the rest in a deferred module. Until that
 // module is attached, each of its functions is a placeholder in the shared function table;

@@ -140,13 +140,19 @@ mod browser {
             opened: false,
             _handlers: Vec::new(),
         }));
-        open(&stream);
+        let early = crate::api::early::stream(&stream.borrow().url);
+        open(&stream, early);
     }
 
-    fn open(stream: &Shared) {
+    /// Opens the stream, or takes over the one boot.js opened and replays what it saw.
+    fn open(stream: &Shared, early: Option<(EventSource, Vec<web_sys::Event>)>) {
         let url = stream.borrow().url.clone();
-        let Ok(source) = EventSource::new(&url) else {
-            return;
+        let (source, seen) = match early {
+            Some(early) => early,
+            None => match EventSource::new(&url) {
+                Ok(source) => (source, Vec::new()),
+                Err(_) => return,
+            },
         };
         let on_open = {
             let s = stream.clone();
@@ -189,9 +195,30 @@ mod browser {
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         let _ = source.add_event_listener_with_callback("reset", on_reset.as_ref().unchecked_ref());
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let mut st = stream.borrow_mut();
-        st.source = Some(source);
-        st._handlers = vec![on_open, on_message, on_reset, on_error];
+        let handlers = [on_open, on_message, on_reset, on_error];
+        let replay: Vec<_> = seen
+            .into_iter()
+            .filter_map(|e| {
+                let i = ["open", "message", "reset", "error"]
+                    .iter()
+                    .position(|k| *k == e.type_())?;
+                Some((
+                    handlers[i]
+                        .as_ref()
+                        .unchecked_ref::<js_sys::Function>()
+                        .clone(),
+                    e,
+                ))
+            })
+            .collect();
+        {
+            let mut st = stream.borrow_mut();
+            st.source = Some(source);
+            st._handlers = handlers.into();
+        }
+        for (handler, event) in replay {
+            let _ = handler.call1(&wasm_bindgen::JsValue::NULL, &event);
+        }
     }
 
     /// The browser reconnects a dropped stream itself (sending `Last-Event-ID`); it gives up
@@ -209,7 +236,7 @@ mod browser {
             delay
         };
         let s = stream.clone();
-        set_timeout(move || open(&s), Duration::from_millis(delay));
+        set_timeout(move || open(&s, None), Duration::from_millis(delay));
     }
 
     fn receive(stream: &Shared, change: Change) {

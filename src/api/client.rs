@@ -203,9 +203,12 @@ impl Api {
         url: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<(Vec<Event>, Option<u64>), ApiError> {
-        let resp = send(Request::get(url), signal)
-            .await
-            .inspect_err(|e| self.read_failed(e))?;
+        let resp = match super::early::list(url).await {
+            Some(resp) => resp,
+            None => send(Request::get(url), signal)
+                .await
+                .inspect_err(|e| self.read_failed(e))?,
+        };
         let total = resp
             .headers()
             .get("x-total-count")

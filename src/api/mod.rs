@@ -1,6 +1,7 @@
 //! The REST client: one place that knows URLs, headers, ETags and error bodies.
 
 mod client;
+pub mod early;
 mod error;
 mod pages;
 
