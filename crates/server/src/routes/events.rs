@@ -220,7 +220,7 @@ pub async fn delete(
     IdPath(id): IdPath,
     pre: Precondition,
 ) -> Result<StatusCode, ApiError> {
-    for _ in 0..MAX_ATTEMPTS {
+    for attempt in 0..MAX_ATTEMPTS {
         let version = match current(&mut store, id, &pre).await? {
             WriteOutcome::Done(e) => crate::db::stored_version(&e),
             other => return Err(refusal(other)),
@@ -228,6 +228,7 @@ pub async fn delete(
         if store.delete_if_version(id, version).await? {
             return Ok(StatusCode::NO_CONTENT);
         }
+        lost_race(attempt).await;
     }
     Err(too_contended())
 }
@@ -241,7 +242,7 @@ async fn modify(
     pre: &Precondition,
     make: impl Fn(&Event) -> Result<EventInput, PatchError>,
 ) -> Result<Event, ApiError> {
-    for _ in 0..MAX_ATTEMPTS {
+    for attempt in 0..MAX_ATTEMPTS {
         let current = match current(store, id, pre).await? {
             WriteOutcome::Done(e) => e,
             other => return Err(refusal(other)),
@@ -255,8 +256,18 @@ async fn modify(
         if let Some(updated) = store.update_if_version(id, version, &input).await? {
             return Ok(updated);
         }
+        lost_race(attempt).await;
     }
     Err(too_contended())
+}
+
+/// Waits a random 0–2^attempt ms (at most 32) after a lost race, so writers that keep
+/// colliding spread out: without it, one of 20 unconditional PATCHes racing on PostgreSQL
+/// could lose all 16 rounds and get a 503 (CI saw it once).
+async fn lost_race(attempt: usize) {
+    let most = 1u64 << attempt.min(5);
+    let ms = rand::random_range(0..=most);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
 
 /// The event as it is now, if it exists and meets the precondition.
